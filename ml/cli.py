@@ -1,0 +1,176 @@
+"""``talenta``: the command line (DESIGN §6). Commands validate their options, call one function
+of the package and render the result; the work itself lives in the modules they call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ml.config import get_settings
+from ml.console import console, err_console, frame_table, steps, violations_table
+from ml.ingest import IngestError, ingest
+from ml.synth import SynthConfig, generate_workforce, write_workforce
+from ml.synth.generator import STEPS
+from ml.tables import Violation
+from ml.validation import ValidationReport, validate_directory
+
+app = typer.Typer(
+    name="talenta",
+    help="Competency, training-need and appraisal-fairness decision support for the ASN.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@app.command(
+    epilog="Example: talenta generate --employees 20000 --seed 7 --out data/raw "
+    "--biased-raters 0.1"
+)
+def generate(
+    out: Annotated[Path, typer.Option(help="directory to write the tables into")],
+    employees: Annotated[int, typer.Option(help="workforce size (at least 100)")] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed; same seed, byte-identical files")] = 0,
+    biased_raters: Annotated[
+        float, typer.Option(help="fraction of raters that are lenient, severe or differential")
+    ] = 0.1,
+    bias_magnitude: Annotated[
+        float, typer.Option(help="mean size of a biased rater's effect, in rating steps")
+    ] = 0.75,
+    group_bias: Annotated[
+        float, typer.Option(help="workforce-wide penalty on women's ratings, in rating steps")
+    ] = 0.0,
+    training_effect: Annotated[
+        float, typer.Option(help="multiplier on the true effect of every programme")
+    ] = 1.0,
+    assessment_rate: Annotated[
+        float, typer.Option(help="multiplier on how often competencies are assessed")
+    ] = 1.0,
+    start_year: Annotated[int, typer.Option(help="first appraisal year")] = 2021,
+    periods: Annotated[int, typer.Option(help="number of yearly appraisal periods")] = 5,
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+) -> None:
+    """Generate a synthetic workforce with its ground truth (DESIGN §3)."""
+    if fmt not in ("csv", "parquet"):
+        raise _fail(f"--format must be csv or parquet, not {fmt!r}", 2)
+    try:
+        config = SynthConfig(
+            employees=employees, seed=seed, biased_raters=biased_raters,
+            bias_magnitude=bias_magnitude, group_bias=group_bias,
+            training_effect=training_effect, assessment_rate=assessment_rate,
+            start_year=start_year, periods=periods,
+        )  # fmt: skip
+    except ValueError as e:
+        raise _fail(str(e), 2) from None
+    with steps(f"generating {employees:,} employees", len(STEPS) + periods + 8) as advance:
+        workforce = generate_workforce(config, advance)
+        write_workforce(workforce, out, fmt, advance)  # type: ignore[arg-type]
+    sizes = ", ".join(f"{name} {len(frame):,}" for name, frame in workforce.tables.items())
+    console.print(f"wrote {out}: {sizes}")
+
+
+def _print_report(report: ValidationReport, limit: int) -> None:
+    for e in report.file_errors:
+        err_console.print(f"[bold red]error:[/] {e}")
+    shown: list[Violation] = report.violations if limit <= 0 else report.violations[:limit]
+    if shown:
+        console.print(violations_table(shown, f"violations in {report.data_dir}"))
+    hidden = len(report.violations) - len(shown)
+    if hidden:
+        console.print(f"… and {hidden:,} more (--limit 0 shows all; --report FILE writes all)")
+
+
+@app.command(
+    epilog="Example: talenta validate data/raw --require appraisals --report violations.csv"
+)
+def validate(
+    data_dir: Annotated[Path, typer.Argument(help="directory of NAME.csv / NAME.parquet tables")],
+    require: Annotated[
+        list[str] | None, typer.Option(help="a table that must be present (repeatable)")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="violations to print (0: all)")] = 200,
+    report: Annotated[Path | None, typer.Option(help="write every violation to this CSV")] = None,
+) -> None:
+    """Check a data directory against the contract; exit 1 on any violation, 0 when clean."""
+    try:
+        result = validate_directory(data_dir, require or ())
+    except ValueError as e:
+        raise _fail(str(e), 2) from None
+    _print_report(result, limit)
+    if report is not None:
+        import pandas as pd
+
+        pd.DataFrame([v.__dict__ for v in result.violations]).to_csv(report, index=False)
+    counts = ", ".join(f"{n} {len(t.frame):,} rows" for n, t in result.tables.items())
+    if result.absent:
+        console.print(f"absent (not checked): {', '.join(result.absent)}")
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    if not result.ok:
+        raise _fail(
+            f"{n_err:,} violation(s), {len(result.file_errors)} unreadable file(s), "
+            f"{n_warn:,} warning(s); checked {counts or 'nothing'}"
+        )
+    console.print(f"[green]valid[/]: {counts}" + (f" ({n_warn:,} warning(s))" if n_warn else ""))
+
+
+@app.command(
+    name="ingest",
+    epilog="Example: talenta ingest ../shared/data/external/wns_hr_promotion.csv "
+    "--mapping data/mappings/wns_hr_promotion.yaml --out data/raw/wns"
+)
+def ingest_command(
+    src: Annotated[Path, typer.Argument(help="the export: a file, or a directory holding it")],
+    mapping: Annotated[Path, typer.Option(help="mapping YAML (see data/mappings/)")],
+    out: Annotated[Path, typer.Option(help="directory to write the contract tables into")],
+) -> None:
+    """Rename and recode a real export into the data contract, then validate it."""
+    try:
+        result = ingest(src, mapping, out)
+    except IngestError as e:
+        raise _fail(str(e)) from None
+    for table, summary in result.summaries.items():
+        console.print(f"[bold]{table}[/]: {summary}")
+    for line in result.unmapped:
+        console.print(f"[yellow]not mapped[/]: {line}")
+    if not result.validation.ok:
+        _print_report(result.validation, 200)
+        raise _fail(f"the mapped tables break the contract; nothing was written to {out}")
+    console.print(f"[green]wrote[/] {out}: {', '.join(result.written)}")
+
+
+
+@app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")
+def demo(
+    employees: Annotated[int | None, typer.Option(help="workforce size")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed")] = None,
+) -> None:
+    """Generate a workforce under TALENTA_HOME/data/raw, validate it and summarise it."""
+    from ml.summary import workforce_summary
+
+    settings = get_settings()
+    config = SynthConfig(
+        employees=employees or settings.demo_employees,
+        seed=settings.demo_seed if seed is None else seed,
+    )
+    raw = settings.raw_dir
+    with steps(f"generating {config.employees:,} employees", len(STEPS) + config.periods + 8) as advance:
+        workforce = generate_workforce(config, advance)
+        write_workforce(workforce, raw, "csv", advance)
+    report = validate_directory(raw, require=("appraisals", "competency_assessments"))
+    if not report.ok:
+        _print_report(report, 50)
+        raise _fail(f"the generated workforce in {raw} does not validate")
+    console.print(f"[green]valid[/]: workforce in {raw}")
+    for title, frame in workforce_summary(report.frames()).items():
+        console.print(frame_table(frame, title))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,158 @@
+"""Reading and writing contract tables (``NAME.csv`` or ``NAME.parquet`` in a data directory).
+
+Reading is strict about the file (encoding, header) and forgiving about values: every cell that
+cannot become its column's type is collected as a :class:`Violation` and left empty, so that
+validation can report all problems of a file at once instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ml.schemas import TABLES, Severity, TableSpec
+
+Format = Literal["csv", "parquet"]
+
+
+class TableError(Exception):
+    """A file that cannot be read as a table at all (missing, empty, not UTF-8, wrong header)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: where (file, row, column), what was there, and which rule."""
+
+    file: str
+    row: int | None  # spreadsheet row: the CSV header is row 1, the first record row 2
+    column: str
+    value: str
+    rule: str
+    severity: Severity = "ERROR"
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    spec: TableSpec
+    path: Path
+    frame: pd.DataFrame  # typed, with a RangeIndex matching the file's record order
+    first_row: int  # the row number of the first record (2 for CSV, 1 for Parquet)
+
+    def row_number(self, index: int) -> int:
+        return int(index) + self.first_row
+
+
+def find_table(data_dir: Path, name: str) -> Path | None:
+    """The file of table ``name`` in ``data_dir``, or None; both formats at once is an error."""
+    found = [p for p in (data_dir / f"{name}.csv", data_dir / f"{name}.parquet") if p.is_file()]
+    if len(found) > 1:
+        raise TableError(found[0], f"both {found[0].name} and {found[1].name} exist: keep one")
+    return found[0] if found else None
+
+
+def read_table(path: Path, spec: TableSpec) -> tuple[LoadedTable, list[Violation]]:
+    """Read and type one table; raise :class:`TableError` when the file itself is unusable."""
+    raw = _read_parquet(path) if path.suffix == ".parquet" else _read_csv(path)
+    _check_header(path, list(raw.columns), spec)
+    raw = raw[list(spec.columns)].reset_index(drop=True)
+    first_row = 1 if path.suffix == ".parquet" else 2
+    violations: list[Violation] = []
+    typed = {}
+    for name, column in spec.columns.items():
+        values, bad = _parse(raw[name], column.kind)
+        typed[name] = values
+        violations.extend(
+            Violation(path.name, int(i) + first_row, name, str(raw[name].iat[i]), why)
+            for i, why in bad
+        )
+    return LoadedTable(spec, path, pd.DataFrame(typed), first_row), violations
+
+
+def write_table(frame: pd.DataFrame, data_dir: Path, name: str, fmt: Format = "csv") -> Path:
+    """Write ``frame`` in the contract's column order; dates as ISO, deterministic bytes."""
+    spec = TABLES[name]
+    out = frame[list(spec.columns)]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / f"{name}.{fmt}"
+    if fmt == "parquet":
+        out.to_parquet(path, index=False)
+    else:
+        out.to_csv(path, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return path
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    if path.stat().st_size == 0:
+        raise TableError(path, "the file is empty (expected a header row)")
+    try:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+        )
+    except UnicodeDecodeError as e:
+        raise TableError(
+            path, f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise TableError(path, "the file is empty (expected a header row)") from None
+    except pd.errors.ParserError as e:
+        raise TableError(path, f"not a well-formed CSV: {str(e).strip()}") from None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as e:  # pyarrow raises several unrelated types for a damaged file
+        raise TableError(path, f"not a readable Parquet file ({type(e).__name__}: {e})") from None
+
+
+def _check_header(path: Path, header: list[str], spec: TableSpec) -> None:
+    missing = [c for c in spec.columns if c not in header]
+    extra = [c for c in header if c not in spec.columns]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    problems = []
+    if missing:
+        problems.append(f"missing column(s) {', '.join(missing)}")
+    if extra:
+        problems.append(f"unexpected column(s) {', '.join(map(str, extra))}")
+    if duplicated:
+        problems.append(f"repeated column(s) {', '.join(duplicated)}")
+    if problems:
+        raise TableError(
+            path,
+            f"wrong header for table {spec.name}: {'; '.join(problems)} "
+            f"(expected: {', '.join(spec.columns)})",
+        )
+
+
+def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, str]]]:
+    """Convert one column to its kind; return the typed column and (position, reason) of bad cells."""
+    present = values.notna().to_numpy()
+    if kind == "str":
+        as_str = values.astype("str")
+        return as_str.where(values.notna()), []
+    if kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(values):
+            parsed = values.astype("datetime64[ns]")
+        else:
+            parsed = pd.to_datetime(values.astype("str"), format="%Y-%m-%d", errors="coerce")
+            parsed = parsed.astype("datetime64[ns]")
+        bad = np.flatnonzero(present & parsed.isna().to_numpy())
+        return parsed, [(int(i), "an ISO date (YYYY-MM-DD)") for i in bad]
+    numbers = pd.to_numeric(values, errors="coerce")
+    not_number = present & numbers.isna().to_numpy()
+    if kind == "float":
+        numbers = numbers.astype("float64")
+        return numbers, [(int(i), "a number") for i in np.flatnonzero(not_number)]
+    fractional = (numbers.notna() & (numbers != np.floor(numbers))).to_numpy()
+    integers = numbers.where(~fractional).astype("Float64").astype("Int64")
+    reasons = [(int(i), "a whole number") for i in np.flatnonzero(not_number | fractional)]
+    return integers, reasons

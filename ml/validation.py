@@ -1,0 +1,187 @@
+"""Validate a data directory against the contract and report every violation.
+
+Three layers, each reported with file, row, column, value and rule:
+1. per column (pandera): types, code lists, ranges, formats;
+2. per row and per table: rules between columns, duplicate keys;
+3. across tables: references (a rater must be an employee, a code must be in ``competencies``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors as pa_errors
+
+from ml.schemas import REFERENCES, TABLES, Reference
+from ml.tables import LoadedTable, TableError, Violation, find_table, read_table
+
+# Every other table refers to employees, so a directory without it cannot be checked.
+ALWAYS_REQUIRED = ("employees",)
+
+
+@dataclass
+class ValidationReport:
+    data_dir: Path
+    tables: dict[str, LoadedTable] = field(default_factory=dict)
+    violations: list[Violation] = field(default_factory=list)
+    file_errors: list[TableError] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "ERROR"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "WARNING"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_errors
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {name: t.frame for name, t in self.tables.items()}
+
+
+def validate_directory(data_dir: Path, require: Iterable[str] = ()) -> ValidationReport:
+    """Load and check every contract table found in ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir : Path
+        Directory holding ``NAME.csv`` or ``NAME.parquet`` files.
+    require : iterable of str
+        Tables that must be present besides ``employees``; an absent one is a file error.
+    """
+    report = ValidationReport(data_dir)
+    if not data_dir.is_dir():
+        report.file_errors.append(TableError(data_dir, "no such directory"))
+        return report
+    required = {*ALWAYS_REQUIRED, *require}
+    unknown = required - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown table(s) {', '.join(sorted(unknown))}; known: {', '.join(TABLES)}")
+    for name, spec in TABLES.items():
+        try:
+            path = find_table(data_dir, name)
+            if path is None:
+                if name in required:
+                    raise TableError(data_dir / f"{name}.csv", f"missing (table {name} is required)")
+                report.absent.append(name)
+                continue
+            table, parse_violations = read_table(path, spec)
+        except TableError as e:
+            report.file_errors.append(e)
+            continue
+        report.tables[name] = table
+        report.violations.extend(parse_violations)
+        unparsed = {(v.row, v.column) for v in parse_violations}
+        report.violations.extend(check_table(table, unparsed))
+    for ref in REFERENCES:
+        if ref.table in report.tables and ref.target in report.tables:
+            report.violations.extend(check_reference(report.tables, ref))
+    return report
+
+
+def check_table(
+    table: LoadedTable, unparsed: set[tuple[int | None, str]] | frozenset[tuple[int | None, str]] = frozenset()
+) -> list[Violation]:
+    """Column rules (pandera), row rules and key uniqueness of one typed table.
+
+    ``unparsed`` holds the (row, column) cells the reader could not type: they are empty in the
+    typed frame and already reported, so their emptiness is not reported again.
+    """
+    return [
+        *_column_violations(table, unparsed),
+        *_row_violations(table),
+        *_key_violations(table),
+    ]
+
+
+def _column_violations(
+    table: LoadedTable, unparsed: set[tuple[int | None, str]] | frozenset[tuple[int | None, str]]
+) -> list[Violation]:
+    try:
+        table.spec.schema().validate(table.frame, lazy=True)
+    except pa_errors.SchemaErrors as e:
+        cases = e.failure_cases
+        return [
+            Violation(
+                table.path.name,
+                None if pd.isna(c.index) else table.row_number(int(c.index)),
+                str(c.column),
+                "" if pd.isna(c.failure_case) else str(c.failure_case),
+                "not empty" if c.check == "not_nullable" else str(c.check),
+            )
+            for c in cases.itertuples()
+            if not (
+                c.check == "not_nullable"
+                and (table.row_number(int(c.index)), str(c.column)) in unparsed
+            )
+        ]
+    return []
+
+
+def _row_violations(table: LoadedTable) -> list[Violation]:
+    df = table.frame
+    out = []
+    for rule in table.spec.row_rules:
+        broken = ~rule.holds(df).fillna(True).astype(bool)
+        for i in broken[broken].index:
+            value = ", ".join(f"{c}={_show(df.at[i, c])}" for c in rule.columns)
+            out.append(
+                Violation(
+                    table.path.name, table.row_number(i), ",".join(rule.columns), value,
+                    rule.name, rule.severity,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _key_violations(table: LoadedTable) -> list[Violation]:
+    key = list(table.spec.key)
+    df = table.frame
+    dup = df.duplicated(key, keep="first")
+    if not dup.any():
+        return []
+    first = df.reset_index().groupby(key, dropna=False, sort=False)["index"].transform("first")
+    return [
+        Violation(
+            table.path.name,
+            table.row_number(i),
+            ",".join(key),
+            ", ".join(_show(df.at[i, c]) for c in key),
+            f"unique key ({', '.join(key)}); first seen at row {table.row_number(first.iat[i])}",
+        )
+        for i in dup[dup].index
+    ]
+
+
+def check_reference(tables: dict[str, LoadedTable], ref: Reference) -> list[Violation]:
+    """Values of ``ref.table.ref.column`` that do not exist in the target table."""
+    source = tables[ref.table]
+    values = source.frame[ref.column].dropna()
+    targets = pd.Index(tables[ref.target].frame[ref.target_column].dropna().unique())
+    if ref.multi:
+        values = values.str.split(";").explode()
+    missing = values[~values.isin(targets)]
+    seen: set[int] = set()
+    out = []
+    for i, value in missing.items():
+        row = source.row_number(int(i))  # type: ignore[arg-type]
+        if row in seen and ref.multi:
+            continue
+        seen.add(row)
+        out.append(Violation(source.path.name, row, ref.column, str(value), ref.rule))
+    return out
+
+
+def _show(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return "<empty>"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
