@@ -1,3 +1,3 @@
-"""Talenta: competency, training-need and appraisal-fairness decision support for Indonesia's ASN."""
+"""Talenta: competency, training-need and appraisal-fairness decision support for the ASN."""
 
 __version__ = "0.1.0"

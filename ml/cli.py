@@ -26,13 +26,12 @@ app = typer.Typer(
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}")
+    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 
 
 @app.command(
-    epilog="Example: talenta generate --employees 20000 --seed 7 --out data/raw "
-    "--biased-raters 0.1"
+    epilog="Example: talenta generate --employees 20000 --seed 7 --out data/raw --biased-raters 0.1"
 )
 def generate(
     out: Annotated[Path, typer.Option(help="directory to write the tables into")],
@@ -78,7 +77,7 @@ def generate(
 
 def _print_report(report: ValidationReport, limit: int) -> None:
     for e in report.file_errors:
-        err_console.print(f"[bold red]error:[/] {e}")
+        err_console.print(f"[bold red]error:[/] {e}", soft_wrap=True)
     shown: list[Violation] = report.violations if limit <= 0 else report.violations[:limit]
     if shown:
         console.print(violations_table(shown, f"violations in {report.data_dir}"))
@@ -123,7 +122,7 @@ def validate(
 @app.command(
     name="ingest",
     epilog="Example: talenta ingest ../shared/data/external/wns_hr_promotion.csv "
-    "--mapping data/mappings/wns_hr_promotion.yaml --out data/raw/wns"
+    "--mapping data/mappings/wns_hr_promotion.yaml --out data/raw/wns",
 )
 def ingest_command(
     src: Annotated[Path, typer.Argument(help="the export: a file, or a directory holding it")],
@@ -145,7 +144,6 @@ def ingest_command(
     console.print(f"[green]wrote[/] {out}: {', '.join(result.written)}")
 
 
-
 @app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")
 def demo(
     employees: Annotated[int | None, typer.Option(help="workforce size")] = None,
@@ -160,7 +158,9 @@ def demo(
         seed=settings.demo_seed if seed is None else seed,
     )
     raw = settings.raw_dir
-    with steps(f"generating {config.employees:,} employees", len(STEPS) + config.periods + 8) as advance:
+    with steps(
+        f"generating {config.employees:,} employees", len(STEPS) + config.periods + 8
+    ) as advance:
         workforce = generate_workforce(config, advance)
         write_workforce(workforce, raw, "csv", advance)
     report = validate_directory(raw, require=("appraisals", "competency_assessments"))

@@ -91,7 +91,8 @@ class TrainingMode(StrEnum):
 # Golongan ruang of PNS (I/a … IV/e; I and II have a–d, III a–d, IV a–e) and the
 # seventeen PPPK grades (I … XVII).
 PNS_GRADES: tuple[str, ...] = tuple(
-    f"{g}/{r}" for g, ranks in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"), ("IV", "abcde"))
+    f"{g}/{r}"
+    for g, ranks in (("I", "abcd"), ("II", "abcd"), ("III", "abcd"), ("IV", "abcde"))
     for r in ranks
 )
 PPPK_GRADES: tuple[str, ...] = (

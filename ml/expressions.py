@@ -76,7 +76,9 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str) -> Any:
         case ast.Name(id=name):
             return _column(frame, name, expression)
         case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY:
-            return _BINARY[type(op)](_eval(left, frame, expression), _eval(right, frame, expression))
+            return _BINARY[type(op)](
+                _eval(left, frame, expression), _eval(right, frame, expression)
+            )
         case ast.UnaryOp(op=ast.USub(), operand=operand):
             return -_eval(operand, frame, expression)
         case ast.UnaryOp(op=ast.Not(), operand=operand):
@@ -88,7 +90,9 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str) -> Any:
                 out = (out & part) if isinstance(op, ast.And) else (out | part)
             return out
         case ast.Compare(left=left, ops=[op], comparators=[right]) if type(op) in _COMPARE:
-            return _COMPARE[type(op)](_eval(left, frame, expression), _eval(right, frame, expression))
+            return _COMPARE[type(op)](
+                _eval(left, frame, expression), _eval(right, frame, expression)
+            )
         case ast.Call(func=ast.Name(id=fn), args=[arg], keywords=[]) if fn in _FUNCTIONS:
             return _FUNCTIONS[fn](_eval(arg, frame, expression))
     raise ExpressionError(

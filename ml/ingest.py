@@ -69,9 +69,13 @@ class ColumnRule(_Strict):
 
     @model_validator(mode="after")
     def _one_source(self) -> ColumnRule:
-        given = [k for k in ("column", "constant", "template", "expr") if getattr(self, k) is not None]
+        given = [
+            k for k in ("column", "constant", "template", "expr") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of column, constant, template, expr (got {given or 'none'})")
+            raise ValueError(
+                f"give exactly one of column, constant, template, expr (got {given or 'none'})"
+            )
         if self.case not in (None, "upper_code", "upper"):
             raise ValueError(f"case must be upper_code or upper, not {self.case!r}")
         return self
@@ -232,7 +236,9 @@ def map_table(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Build one contract table from the source; return it and notes on dropped rows."""
     spec = TABLES[table]
-    frames, notes, misses = [], [], []
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
+    misses: list[str] = []
     for i, part in enumerate(mapping.all_parts()):
         label = f"{where}.parts[{i}]" if mapping.parts else where
         rows = source
@@ -270,7 +276,7 @@ def apply_rule(rows: pd.DataFrame, rule: ColumnRule, where: str) -> tuple[pd.Ser
         values = _base_values(rows, rule)
     except (ExpressionError, KeyError, ValueError) as e:
         raise IngestError(f"{where}: {e}") from None
-    misses = []
+    misses: list[str] = []
     text = values.astype("str").where(values.notna())
     if rule.values is not None:
         table = {str(k): str(v) for k, v in rule.values.items()}
@@ -281,7 +287,9 @@ def apply_rule(rows: pd.DataFrame, rule: ColumnRule, where: str) -> tuple[pd.Ser
         elif missing.any():
             counts = text[missing].value_counts()
             shown = ", ".join(f"{v!r} ×{n:,}" for v, n in counts.head(5).items())
-            misses.append(f"{int(missing.sum()):,} values not in the value map ({shown}) left empty")
+            misses.append(
+                f"{int(missing.sum()):,} values not in the value map ({shown}) left empty"
+            )
         text = mapped
     if rule.case == "upper_code":
         text = text.str.upper().str.replace(r"[^0-9A-Z]+", "_", regex=True).str.strip("_")
@@ -338,7 +346,10 @@ def _used_columns(mapping: Mapping) -> set[str]:
             for rule in part.columns.values():
                 if rule.column:
                     used.add(rule.column)
-                texts += [rule.expr or "", *(f[1] or "" for f in string.Formatter().parse(rule.template or ""))]
+                texts += [
+                    rule.expr or "",
+                    *(f[1] or "" for f in string.Formatter().parse(rule.template or "")),
+                ]
             for text in texts:
                 used.update(names.findall(text))
     for expression in mapping.derive.values():

@@ -97,6 +97,7 @@ def _not_blank() -> pa.Check:
     return pa.Check(lambda s: s.str.strip() != "", error="not blank")
 
 
+GRADE_RULE = "a PNS (I/a…IV/e) or PPPK (I…XVII) grade"
 _nip = _matches(NIP.pattern, "an 18-digit NIP")
 _code = _matches(COMPETENCY_CODE.pattern, "a competency code (M1…, SK1, T-…)")
 
@@ -148,7 +149,9 @@ EMPLOYEES = TableSpec(
     key=("employee_id",),
     columns={
         "employee_id": Column("str", checks=(_nip,)),
-        "birth_year": Column("int", True, (pa.Check.in_range(1930, 2015, error="a year 1930–2015"),)),
+        "birth_year": Column(
+            "int", True, (pa.Check.in_range(1930, 2015, error="a year 1930–2015"),)
+        ),
         "gender": Column("str", True, (_isin(Gender),)),
         "agency_id": Column("str", checks=(_not_blank(),)),
         "unit_id": Column("str", checks=(_not_blank(),)),
@@ -158,7 +161,7 @@ EMPLOYEES = TableSpec(
         "grade": Column(
             "str",
             True,
-            (pa.Check.isin([*PNS_GRADES, *PPPK_GRADES], error="a PNS (I/a…IV/e) or PPPK (I…XVII) grade"),),
+            (pa.Check.isin([*PNS_GRADES, *PPPK_GRADES], error=GRADE_RULE),),
         ),
         "education": Column("str", True, (_isin(Education),)),
         "employment_type": Column("str", True, (_isin(EmploymentType),)),
@@ -320,5 +323,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("position_requirements", "competency_code", "competencies", "competency_code"),
     Reference("trainings", "employee_id", "employees", "employee_id"),
     Reference("trainings", "program_id", "training_catalog", "program_id"),
-    Reference("training_catalog", "competency_codes", "competencies", "competency_code", multi=True),
+    Reference(
+        "training_catalog", "competency_codes", "competencies", "competency_code", multi=True
+    ),
 )

@@ -76,7 +76,9 @@ def jpm_categories(
     counts = categories.value_counts()
     order = [c.value for _, c in BRIN_3_2023.bands] + [BRIN_3_2023.below.value]
     rows = [(c, int(counts.get(c, 0))) for c in order]
-    rows.append((f"UNKNOWN (no assessment in {STALE_MONTHS} months)", len(employees) - len(percent)))
+    rows.append(
+        (f"UNKNOWN (no assessment in {STALE_MONTHS} months)", len(employees) - len(percent))
+    )
     frame = pd.DataFrame(rows, columns=["category", "employees"])
     frame["share %"] = np.round(100 * frame["employees"] / max(len(employees), 1), 1)
     return frame

@@ -94,9 +94,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise TableError(path, "the file is empty (expected a header row)")
     try:
-        return pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
-        )
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
     except UnicodeDecodeError as e:
         raise TableError(
             path, f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
@@ -134,7 +132,7 @@ def _check_header(path: Path, header: list[str], spec: TableSpec) -> None:
 
 
 def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, str]]]:
-    """Convert one column to its kind; return the typed column and (position, reason) of bad cells."""
+    """Type one column; return it and the (position, reason) of each cell that is not its kind."""
     present = values.notna().to_numpy()
     if kind == "str":
         as_str = values.astype("str")

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 
@@ -63,13 +65,17 @@ def validate_directory(data_dir: Path, require: Iterable[str] = ()) -> Validatio
     required = {*ALWAYS_REQUIRED, *require}
     unknown = required - set(TABLES)
     if unknown:
-        raise ValueError(f"unknown table(s) {', '.join(sorted(unknown))}; known: {', '.join(TABLES)}")
+        raise ValueError(
+            f"unknown table(s) {', '.join(sorted(unknown))}; known: {', '.join(TABLES)}"
+        )
     for name, spec in TABLES.items():
         try:
             path = find_table(data_dir, name)
             if path is None:
                 if name in required:
-                    raise TableError(data_dir / f"{name}.csv", f"missing (table {name} is required)")
+                    raise TableError(
+                        data_dir / f"{name}.csv", f"missing (table {name} is required)"
+                    )
                 report.absent.append(name)
                 continue
             table, parse_violations = read_table(path, spec)
@@ -87,7 +93,8 @@ def validate_directory(data_dir: Path, require: Iterable[str] = ()) -> Validatio
 
 
 def check_table(
-    table: LoadedTable, unparsed: set[tuple[int | None, str]] | frozenset[tuple[int | None, str]] = frozenset()
+    table: LoadedTable,
+    unparsed: set[tuple[int | None, str]] | frozenset[tuple[int | None, str]] = frozenset(),
 ) -> list[Violation]:
     """Column rules (pandera), row rules and key uniqueness of one typed table.
 
@@ -148,15 +155,16 @@ def _key_violations(table: LoadedTable) -> list[Violation]:
     if not dup.any():
         return []
     first = df.reset_index().groupby(key, dropna=False, sort=False)["index"].transform("first")
+    first_rows = first.to_numpy(dtype=np.int64) + table.first_row
     return [
         Violation(
             table.path.name,
-            table.row_number(i),
+            table.row_number(int(i)),
             ",".join(key),
             ", ".join(_show(df.at[i, c]) for c in key),
-            f"unique key ({', '.join(key)}); first seen at row {table.row_number(first.iat[i])}",
+            f"unique key ({', '.join(key)}); first seen at row {first_rows[i]}",
         )
-        for i in dup[dup].index
+        for i in np.flatnonzero(dup.to_numpy())
     ]
 
 
@@ -170,8 +178,8 @@ def check_reference(tables: dict[str, LoadedTable], ref: Reference) -> list[Viol
     missing = values[~values.isin(targets)]
     seen: set[int] = set()
     out = []
-    for i, value in missing.items():
-        row = source.row_number(int(i))  # type: ignore[arg-type]
+    for i, value in zip(missing.index.to_numpy(), missing.to_numpy(), strict=True):
+        row = source.row_number(int(i))
         if row in seen and ref.multi:
             continue
         seen.add(row)
@@ -179,8 +187,8 @@ def check_reference(tables: dict[str, LoadedTable], ref: Reference) -> list[Viol
     return out
 
 
-def _show(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+def _show(value: Any) -> str:
+    if not isinstance(value, str) and pd.isna(value):
         return "<empty>"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")

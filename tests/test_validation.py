@@ -11,7 +11,9 @@ from ml.tables import Violation
 from ml.validation import validate_directory
 
 
-def corrupt(data_dir: Path, table: str, column: str, value: str, where: dict[str, str] | None = None) -> int:
+def corrupt(
+    data_dir: Path, table: str, column: str, value: str, where: dict[str, str] | None = None
+) -> int:
     """Set one cell of ``table.csv``; return the spreadsheet row number it sits on."""
     path = data_dir / f"{table}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -25,7 +27,9 @@ def corrupt(data_dir: Path, table: str, column: str, value: str, where: dict[str
 
 
 def find(violations: list[Violation], file: str, row: int, column: str) -> list[Violation]:
-    return [v for v in violations if v.file == file and v.row == row and column in v.column.split(",")]
+    return [
+        v for v in violations if v.file == file and v.row == row and column in v.column.split(",")
+    ]
 
 
 CASES = [
@@ -99,7 +103,12 @@ def test_clean_workforce_is_valid(workforce_dir: Path) -> None:
 
 @pytest.mark.parametrize(("table", "column", "value", "rule", "where"), CASES)
 def test_each_rule_names_file_row_and_column(
-    workforce_copy: Path, table: str, column: str, value: str, rule: str, where: dict[str, str] | None
+    workforce_copy: Path,
+    table: str,
+    column: str,
+    value: str,
+    rule: str,
+    where: dict[str, str] | None,
 ) -> None:
     row = corrupt(workforce_copy, table, column, value, where)
     report = validate_directory(workforce_copy)
@@ -149,8 +158,8 @@ def test_every_violation_of_a_file_is_reported(workforce_copy: Path) -> None:
     ("content", "problem"),
     [
         (b"", "empty"),
-        ("employee_id,nama\n1,Budi\n".encode(), "wrong header"),
-        ("employee_id;birth_year\n".encode(), "missing column(s)"),
+        (b"employee_id,nama\n1,Budi\n", "wrong header"),
+        (b"employee_id;birth_year\n", "missing column(s)"),
         ("\ufeff".encode() + b"x" + "é".encode("latin-1") + b"\n", "not UTF-8"),
     ],
 )

@@ -177,7 +177,8 @@ def job_person_match(
     ``capped=True`` computes Σ min(actual, required) / Σ required × 100, so a surplus in one
     competency cannot hide a gap in another (DESIGN §2.3); it stays within [0, 100].
     ``capped=False`` computes Σ actual / Σ required × 100, the form of BKN-style assessment
-    reports, which can exceed 100. Whichever is asked for drives the category.
+    reports, which can exceed 100. Whichever is asked for drives the category, read off
+    ``scale`` (Peraturan BRIN 3/2023 Pasal 33 by default).
 
     Parameters
     ----------

@@ -55,7 +55,10 @@ def _counted_jp(trainings: pd.DataFrame, year: int) -> pd.Series:
     A row counts when its status is COMPLETED and its end date falls in ``year``: training is
     credited in the year it was finished.
     """
-    end = pd.to_datetime(trainings["end_date"], format="ISO8601")
+    try:
+        end = pd.to_datetime(trainings["end_date"], format="ISO8601")
+    except ValueError as error:
+        raise ValueError(f"trainings.end_date holds a value that is not a date: {error}") from None
     counts = (trainings["status"] == COUNTED_STATUS) & (end.dt.year == year)
     return trainings["jp"].where(counts, 0)
 
@@ -83,8 +86,8 @@ def development_hours(
     Raises
     ------
     ValueError
-        If a required column is missing (the message names it), the records belong to several
-        employees, or ``minimum_jp`` is negative.
+        If a required column is missing (the message names it), an end date is not a date, the
+        records belong to several employees, or ``minimum_jp`` is negative.
     """
     _check(trainings, _COLUMNS, minimum_jp)
     if "employee_id" in trainings.columns and trainings["employee_id"].nunique() > 1:
@@ -120,7 +123,8 @@ def development_hours_by_employee(
     Raises
     ------
     ValueError
-        If a required column is missing (the message names it) or ``minimum_jp`` is negative.
+        If a required column is missing (the message names it), an end date is not a date, or
+        ``minimum_jp`` is negative.
     """
     _check(trainings, ("employee_id", *_COLUMNS), minimum_jp)
     taken = _counted_jp(trainings, year).groupby(trainings["employee_id"]).sum().astype("int64")

@@ -97,8 +97,8 @@ class CurveConstraint:
         """The bound as a head count for a unit of ``n`` employees."""
         if self.count is not None:
             return self.count
-        # str() gives the decimal the curve was written with (0.7, not 0.69999…), so 0.7 × 10 is
-        # exactly 7 and floor/ceil do not tip over a float error.
+        # str() gives the decimal the curve was written with (0.7, not 0.69999…): in floats
+        # 0.7 × 90 is 62.99999999999999, and floor would hold a unit of 90 to 62 instead of 63.
         exact = Fraction(str(self.share)) * n
         rounds_down = (self.bound is Bound.AT_MOST) == (rounding is Rounding.STRICT)
         return math.floor(exact) if rounds_down else math.ceil(exact)
@@ -186,8 +186,10 @@ class CurveViolation:
 
     @property
     def message(self) -> str:
-        """The violation in words, e.g. "SANGAT_BAIK is 8 of 10 (80%), at most 70% allowed for
-        an ISTIMEWA unit"."""
+        """The violation in words.
+
+        For example "SANGAT_BAIK is 8 of 10 (80%), at most 70% allowed for an ISTIMEWA unit".
+        """
         article = "an" if self.unit_rating.value[0] in "AEIOU" else "a"
         return (
             f"{self.constraint.subject} is {self.count} of {self.n} ({self.count / self.n:.0%}), "

@@ -19,7 +19,9 @@ class SynthConfig:
     employees: int = 10_000
     seed: int = 0
     biased_raters: float = 0.1  # fraction of raters with a systematic effect
-    bias_magnitude: float = 0.75  # mean size of a biased rater's effect; each is drawn in ±1/3 of it
+    bias_magnitude: float = (
+        0.75  # mean size of a biased rater's effect; each is drawn in ±1/3 of it
+    )
     group_bias: float = 0.0  # workforce-wide penalty on ratings of women (gender P)
     training_effect: float = 1.0  # multiplier on every program's true effect
     assessment_rate: float = 1.0  # multiplier on how often competencies are assessed

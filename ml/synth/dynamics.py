@@ -154,7 +154,9 @@ class Simulation:
         self.candidates = _candidates(programs)
 
     def year_start(self, y: int) -> int:
-        return int((np.datetime64(f"{self.config.start_year + y}-01-01", "D") - self.t0).astype(int))
+        return int(
+            (np.datetime64(f"{self.config.start_year + y}-01-01", "D") - self.t0).astype(int)
+        )
 
     def run(self, progress: Callable[[str], None] | None = None) -> History:
         trainings, assessments, truths = [], [], []
@@ -207,7 +209,9 @@ class Simulation:
             & np.isin(org.position_type, [PT.PELAKSANA.value, PT.FUNGSIONAL.value])
         )
         emp = np.concatenate([emp, latsar])
-        program = np.concatenate([program, np.full(len(latsar), np.flatnonzero(progs.ids == LATSAR)[0])])
+        program = np.concatenate(
+            [program, np.full(len(latsar), np.flatnonzero(progs.ids == LATSAR)[0])]
+        )
 
         day = np.maximum(start + rng.integers(0, DAYS, len(emp)), self.hire_day[emp])
         keep = day < end_of_year
@@ -392,7 +396,9 @@ class Simulation:
             comp_gap = gap.mean(axis=1)
             managerial = gap[:, general].mean(axis=1)
             unit = org.unit_of_year[y][ratee]
-            kpi = 1.0 + 0.10 * comp_gap + 0.06 * unit_perf[y, unit] + rng.normal(0, 0.09, len(ratee))
+            kpi = (
+                1.0 + 0.10 * comp_gap + 0.06 * unit_perf[y, unit] + rng.normal(0, 0.09, len(ratee))
+            )
             kpi = np.round(np.clip(kpi, 0.0, 2.0), 3)
             perf = 0.55 * (kpi - 1.0) / 0.12 + 0.45 * comp_gap / 0.5
             feedback = np.where(org.unit_service[unit], np.round(unit_feedback[y, unit], 2), np.nan)
@@ -405,17 +411,14 @@ class Simulation:
             if known.any():
                 b = bias_of.loc[rater[known]]
                 kind, mag, target = (b[c].to_numpy() for c in ("kind", "magnitude", "target_group"))
-                in_group = np.where(
-                    target == "gender=P", is_p[known], band[known] == "50+"
-                )
+                in_group = np.where(target == "gender=P", is_p[known], band[known] == "50+")
                 effect[known] += np.select(
                     [kind == "LENIENT", kind == "SEVERE", kind == "DIFFERENTIAL"],
                     [mag, -mag, -mag * in_group],
                 )
             hasil = 1.1 + 0.4 * perf + rng.normal(0, 0.3, len(ratee)) + effect
             perilaku = (
-                1.3 + 0.2 * perf + 0.2 * managerial / 0.5 + rng.normal(0, 0.3, len(ratee))
-                + effect
+                1.3 + 0.2 * perf + 0.2 * managerial / 0.5 + rng.normal(0, 0.3, len(ratee)) + effect
             )
             frames.append(
                 self._appraisal_frame(year, ratee, rater, "ATASAN", hasil, perilaku, kpi, feedback)
@@ -511,7 +514,7 @@ class Simulation:
 
     # -- ground truth ---------------------------------------------------------------------
     def _latent_levels(self) -> pd.DataFrame:
-        n, k = self.comps.code.shape
+        _n, k = self.comps.code.shape
         frames = []
         for y, level in enumerate(self.level_start):
             as_of = self.t0 + np.timedelta64(self.year_start(y), "D")

@@ -95,14 +95,18 @@ def nips(org: Organisation, rng: np.random.Generator) -> np.ndarray:
     """18-digit NIPs: birth date (8), appointment month (6), gender (1: L, 2: P), sequence (3)."""
     birth = pd.to_datetime(
         pd.DataFrame(
-            {"year": org.birth_year, "month": rng.integers(1, 13, org.n), "day": rng.integers(1, 29, org.n)}
+            {
+                "year": org.birth_year,
+                "month": rng.integers(1, 13, org.n),
+                "day": rng.integers(1, 29, org.n),
+            }
         )
     )
     hire = pd.Series(org.hire_date.astype("datetime64[s]"))
     prefix = (
         birth.dt.strftime("%Y%m%d")
         + hire.dt.strftime("%Y%m")
-        + pd.Series(np.where(org.gender == "P", "2", "1"))
+        + pd.Series(np.where(org.gender == "P", "2", "1"), dtype="str")
     )
     seq = prefix.groupby(prefix).cumcount() + 1
     return (prefix + seq.astype(str).str.zfill(3)).to_numpy(dtype=object)

@@ -210,7 +210,7 @@ def build_organisation(config: SynthConfig, rng: np.random.Generator) -> Organis
     spec = u_spec[unit]
     # The second technical competency: the agency's main one, or its runner-up for specialists
     # in the main one.
-    main = np.array([list(a.technical)[0] for a in AGENCIES])[agency_arr]
+    main = np.array([next(iter(a.technical)) for a in AGENCIES])[agency_arr]
     runner_up = np.array([list(a.technical)[1] for a in AGENCIES])[agency_arr]
     people = _people(config, rng, agency_arr, ptype, spec)
     org = Organisation(
@@ -305,10 +305,9 @@ def _people(
     pppk_year = rng.integers(max(2019, config.start_year - 2), config.end_year + 1, n)
     hire_year = np.where(pppk, np.maximum(pppk_year, birth_year + 22), hire_year)
     hire_year = np.minimum(hire_year, config.end_year)
-    hire_date = (
-        hire_year.astype(str).astype("datetime64[Y]").astype("datetime64[D]")
-        + rng.integers(0, 365, n).astype("timedelta64[D]")
-    )
+    hire_date = hire_year.astype(str).astype("datetime64[Y]").astype(
+        "datetime64[D]"
+    ) + rng.integers(0, 365, n).astype("timedelta64[D]")
     tenure = config.end_year - hire_year
 
     entry = np.array([_ENTRY_GRADE[e] for e in education])
@@ -319,9 +318,7 @@ def _people(
         grade_idx[sel] = np.clip(raw[sel], lo, hi)
     skilled = np.isin(education, list(_SKILLED))
     fung = ptype == PT.FUNGSIONAL.value
-    grade_idx[fung] = np.where(
-        skilled[fung], np.clip(raw[fung], 8, 16), np.clip(raw[fung], 4, 11)
-    )
+    grade_idx[fung] = np.where(skilled[fung], np.clip(raw[fung], 8, 16), np.clip(raw[fung], 4, 11))
     pppk_idx = np.clip(entry + tenure // 5, 4, 12)
     grade = np.where(pppk, np.array(PPPK_GRADES)[pppk_idx], np.array(PNS_GRADES)[grade_idx])
 

@@ -1,4 +1,4 @@
-"""Static reference data of the synthetic workforce: agencies, competencies and the training catalog.
+"""Reference data of the synthetic workforce: agencies, competencies and the training catalog.
 
 Agencies, regions and programmes are modelled on real Indonesian ones (names of providers such as
 LAN, BKN, LKPP and universities are real; JP and costs are plausible figures, not official tariffs).
@@ -161,7 +161,8 @@ CATALOG: tuple[Program, ...] = (
             3, 40, 3_000_000, "KLASIKAL"),
     Program("BPPK-AUDIT", "Audit Internal Pemerintah", "BPPK Kementerian Keuangan", "INTERNAL",
             ("T-KEU", "M1"), 4, 56, 5_000_000, "KLASIKAL"),
-    Program("BAPELKES-KLINIS", "Pelatihan Klinis Tenaga Kesehatan", "Bapelkes Kementerian Kesehatan",
+    Program("BAPELKES-KLINIS", "Pelatihan Klinis Tenaga Kesehatan",
+            "Bapelkes Kementerian Kesehatan",
             "INTERNAL", ("T-KES",), 3, 40, 4_500_000, "KLASIKAL"),
     Program("KEMENKES-PLATARAN", "E-learning Plataran Sehat", "Kementerian Kesehatan", "INTERNAL",
             ("T-KES",), 2, 20, 0, "E_LEARNING", effect=(0.05, 0.2)),

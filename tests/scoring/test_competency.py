@@ -22,7 +22,7 @@ levels = st.integers(min_value=1, max_value=5)
 codes = st.sampled_from(["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "SK1", "T-KEU"])
 
 # gap = max(0, required − actual); unknown when the actual level is (DESIGN §2.3).
-# (actual level, or "absent" when the competency is missing from actual; required; gap)
+# (actual level, required level, gap); "absent" leaves the competency out of actual.
 GAPS = [
     (1, 3, 2),
     (2, 3, 1),
@@ -36,9 +36,9 @@ GAPS = [
 
 
 @pytest.mark.parametrize(("actual", "required", "gap"), GAPS)
-def test_gap_cells(actual: int | None | str, required: int, gap: int | None) -> None:
+def test_gap_cells(actual: int | str | None, required: int, gap: int | None) -> None:
     have = {} if actual == "absent" else {"M1": actual}
-    assert competency_gaps(have, {"M1": required}) == {"M1": gap}
+    assert competency_gaps(have, {"M1": required}) == {"M1": gap}  # type: ignore[arg-type]
 
 
 def test_gaps_cover_required_only() -> None:
@@ -66,7 +66,9 @@ def test_numpy_integer_levels_are_accepted() -> None:
 def test_gaps_are_non_negative_and_zero_iff_requirement_met(
     pairs: dict[str, tuple[int, int]],
 ) -> None:
-    gaps = competency_gaps({c: a for c, (a, _) in pairs.items()}, {c: r for c, (_, r) in pairs.items()})
+    gaps = competency_gaps(
+        {c: a for c, (a, _) in pairs.items()}, {c: r for c, (_, r) in pairs.items()}
+    )
     for competency, (actual, required) in pairs.items():
         gap = gaps[competency]
         assert gap is not None

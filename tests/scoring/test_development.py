@@ -68,6 +68,12 @@ def test_by_employee_needs_employee_id() -> None:
         development_hours_by_employee(trainings, 2024)
 
 
+def test_bad_end_date_is_named() -> None:
+    trainings = records(("1", "31/12/2024", 3, "COMPLETED"))
+    with pytest.raises(ValueError, match=r"trainings\.end_date holds a value that is not a date"):
+        development_hours(trainings, 2024)
+
+
 def test_negative_minimum_is_rejected() -> None:
     with pytest.raises(ValueError, match="minimum_jp must be >= 0"):
         development_hours(records(), 2024, minimum_jp=-1)

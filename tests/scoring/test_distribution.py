@@ -101,11 +101,27 @@ def test_sequence_and_counts_agree() -> None:
 
 
 MESSAGES = [
-    ("ISTIMEWA", {SB: 8, B: 2}, "SANGAT_BAIK is 8 of 10 (80%), at most 70% allowed for an ISTIMEWA unit"),
-    ("BAIK", {B: 7, SB: 3}, "BUTUH_PERBAIKAN or KURANG is 0 of 10 (0%), at least 1 required for a BAIK unit"),
-    ("KURANG", {K: 5, BP: 1, B: 4}, "KURANG is 5 of 10 (50%), at least 60% required for a KURANG unit"),
-    ("SANGAT_KURANG", {SK: 6, K: 1, SB: 1, B: 2}, "SANGAT_BAIK is 1 of 10 (10%), none allowed for a SANGAT_KURANG unit"),
-]  # fmt: skip
+    (
+        "ISTIMEWA",
+        {SB: 8, B: 2},
+        "SANGAT_BAIK is 8 of 10 (80%), at most 70% allowed for an ISTIMEWA unit",
+    ),
+    (
+        "BAIK",
+        {B: 7, SB: 3},
+        "BUTUH_PERBAIKAN or KURANG is 0 of 10 (0%), at least 1 required for a BAIK unit",
+    ),
+    (
+        "KURANG",
+        {K: 5, BP: 1, B: 4},
+        "KURANG is 5 of 10 (50%), at least 60% required for a KURANG unit",
+    ),
+    (
+        "SANGAT_KURANG",
+        {SK: 6, K: 1, SB: 1, B: 2},
+        "SANGAT_BAIK is 1 of 10 (10%), none allowed for a SANGAT_KURANG unit",
+    ),
+]
 
 
 @pytest.mark.parametrize(("unit_rating", "counts", "message"), MESSAGES)
@@ -134,10 +150,11 @@ ROUNDING = [
     ("BUTUH_PERBAIKAN", {BP: 2, B: 1}, "0.6·3 = 1.8", False, False),
     ("BUTUH_PERBAIKAN", {BP: 1, B: 2}, "0.6·3 = 1.8", True, False),
     ("BUTUH_PERBAIKAN", {BP: 0, B: 3}, "0.6·3 = 1.8", True, True),
-    # Float arithmetic gives 0.7·10 = 7.000000000000001 and 0.1·30 = 3.0000000000000004; the
-    # exact products decide.
     ("ISTIMEWA", {SB: 7, B: 3}, "0.7·10 = 7", False, False),
     ("ISTIMEWA", {SB: 8, B: 2}, "0.7·10 = 7", True, True),
+    # In floats 0.7·90 is 62.99999999999999, whose floor would wrongly flag 63 of 90.
+    ("ISTIMEWA", {SB: 63, B: 27}, "0.7·90 = 63", False, False),
+    ("ISTIMEWA", {SB: 64, B: 26}, "0.7·90 = 63", True, True),
     ("KURANG", {K: 18, BP: 3, B: 9}, "0.1·30 = 3", False, False),
     ("KURANG", {K: 18, BP: 2, B: 10}, "0.1·30 = 3", True, True),
 ]
@@ -157,6 +174,13 @@ def test_allowed_counts_under_each_rounding() -> None:
     assert [at_most.allowed(3, r) for r in (Rounding.STRICT, Rounding.LENIENT)] == [2, 3]
     assert [at_least.allowed(3, r) for r in (Rounding.STRICT, Rounding.LENIENT)] == [2, 1]
     assert [at_most.allowed(10, r) for r in (Rounding.STRICT, Rounding.LENIENT)] == [7, 7]
+
+
+def test_shares_are_exact_decimals() -> None:
+    # 0.29 · 100 is 28.999999999999996 in floats; the curve means 29 of 100.
+    share = CurveConstraint.at_least(Predikat.KURANG, share=0.29)
+    assert [share.allowed(100, r) for r in (Rounding.STRICT, Rounding.LENIENT)] == [29, 29]
+    assert CurveConstraint.at_most(Predikat.BAIK, share=0.7).allowed(90, Rounding.STRICT) == 63
 
 
 @pytest.mark.parametrize("unit_rating", list(OrgRating))
@@ -247,5 +271,5 @@ def test_head_rule_is_configurable() -> None:
 
 
 def test_head_unknown_code() -> None:
-    with pytest.raises(ValueError, match="^unit_rating: unknown code 'LUAR_BIASA'"):
+    with pytest.raises(ValueError, match=r"^unit_rating: unknown code 'LUAR_BIASA'"):
         head_hasil_kerja("LUAR_BIASA")

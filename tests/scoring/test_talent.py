@@ -148,7 +148,7 @@ def test_performance_axis_needs_a_year() -> None:
 
 
 def test_performance_axis_unknown_code() -> None:
-    with pytest.raises(ValueError, match="^predikat_history: unknown code 'CUKUP'"):
+    with pytest.raises(ValueError, match=r"^predikat_history: unknown code 'CUKUP'"):
         performance_axis(["BAIK", "CUKUP"])
 
 

@@ -1,0 +1,77 @@
+"""The command line as a user meets it: exit codes and what it prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ml.cli import app
+from ml.config import get_settings
+
+runner = CliRunner()
+
+
+def test_generate_then_validate_exits_0(tmp_path: Path) -> None:
+    out = tmp_path / "W"
+    result = runner.invoke(
+        app, ["generate", "--employees", "300", "--seed", "7", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "ground_truth" / "rater_biases.csv").is_file()
+    result = runner.invoke(app, ["validate", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "valid" in result.output
+
+
+def test_corrupted_value_exits_1_naming_file_row_and_column(tmp_path: Path) -> None:
+    out = tmp_path / "W"
+    runner.invoke(app, ["generate", "--employees", "300", "--seed", "7", "--out", str(out)])
+    frame = pd.read_csv(out / "trainings.csv", dtype=str, keep_default_na=False)
+    frame.loc[9, "jp"] = "-3"
+    frame.to_csv(out / "trainings.csv", index=False)
+    report = tmp_path / "violations.csv"
+    result = runner.invoke(app, ["validate", str(out), "--report", str(report)])
+    assert result.exit_code == 1
+    assert "trainings.csv" in result.output and "11" in result.output and "jp" in result.output
+    written = pd.read_csv(report)
+    assert written[["file", "row", "column", "value"]].values.tolist() == [
+        ["trainings.csv", 11, "jp", -3]
+    ]
+
+
+def test_validate_missing_directory_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "no such directory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_generate_refuses_bad_options(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--employees", "10", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "at least 100" in result.output
+    result = runner.invoke(app, ["generate", "--format", "xlsx", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "csv or parquet" in result.output
+
+
+@pytest.mark.parametrize("command", ["generate", "validate", "ingest", "demo"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: talenta" in result.output or "Example: TALENTA_HOME" in result.output
+
+
+def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TALENTA_HOME", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["demo", "--employees", "400"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "raw" / "employees.csv").is_file()
+    for heading in ("employees per agency", "predikat", "Job-Person Match"):
+        assert heading in result.output
+    assert "KEPAHIANG" in result.output and "OPTIMAL" in result.output
