@@ -12,7 +12,7 @@ from ml.config import get_settings
 from ml.console import console, err_console, frame_table, steps, violations_table
 from ml.ingest import IngestError, ingest
 from ml.synth import SynthConfig, generate_workforce, write_workforce
-from ml.synth.generator import STEPS
+from ml.synth.generator import progress_steps
 from ml.tables import Violation
 from ml.validation import ValidationReport, validate_directory
 
@@ -68,7 +68,7 @@ def generate(
         )  # fmt: skip
     except ValueError as e:
         raise _fail(str(e), 2) from None
-    with steps(f"generating {employees:,} employees", len(STEPS) + periods + 8) as advance:
+    with steps(f"generating {employees:,} employees", progress_steps(config)) as advance:
         workforce = generate_workforce(config, advance)
         write_workforce(workforce, out, fmt, advance)  # type: ignore[arg-type]
     sizes = ", ".join(f"{name} {len(frame):,}" for name, frame in workforce.tables.items())
@@ -158,9 +158,7 @@ def demo(
         seed=settings.demo_seed if seed is None else seed,
     )
     raw = settings.raw_dir
-    with steps(
-        f"generating {config.employees:,} employees", len(STEPS) + config.periods + 8
-    ) as advance:
+    with steps(f"generating {config.employees:,} employees", progress_steps(config)) as advance:
         workforce = generate_workforce(config, advance)
         write_workforce(workforce, raw, "csv", advance)
     report = validate_directory(raw, require=("appraisals", "competency_assessments"))

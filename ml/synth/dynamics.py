@@ -345,7 +345,7 @@ class Simulation:
     def _rater_biases(self, ratee: np.ndarray, rater: np.ndarray) -> pd.DataFrame:
         """Draw the biased raters among those who rate as ATASAN, with their kind and size."""
         rng, cfg = self.rng, self.config
-        raters, n_ratees = np.unique(rater, return_counts=False), None
+        raters = np.unique(rater)
         pairs = pd.DataFrame({"rater": rater, "ratee": ratee}).drop_duplicates()
         n_ratees = pairs.groupby("rater").size().reindex(raters).to_numpy()
         n_biased = round(cfg.biased_raters * len(raters))

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ml.schemas import TABLES
 from ml.synth.config import SynthConfig
 from ml.synth.dynamics import Simulation, competency_slots, program_arrays
 from ml.synth.org import Organisation, build_organisation, position_requirements
@@ -17,7 +18,9 @@ from ml.synth.reference import AGENCIES, CATALOG, MANAGERIAL, SOCIO_CULTURAL, TE
 from ml.tables import Format, write_table
 
 GROUND_TRUTH = "ground_truth"
-STEPS = ("organisation", "history", "writing")
+TRUTH_NAMES = (
+    "latent_levels", "assessment_truth", "appraisal_truth", "rater_biases", "program_effects"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,12 @@ class Workforce:
     tables: dict[str, pd.DataFrame]
     ground_truth: dict[str, pd.DataFrame]
     config: SynthConfig
+
+
+def progress_steps(config: SynthConfig) -> int:
+    """How many times generating and writing ``config`` reports progress."""
+    # the organisation, each year, the appraisals, then one file per table
+    return 1 + config.periods + 1 + len(TABLES) + len(TRUTH_NAMES)
 
 
 def generate_workforce(

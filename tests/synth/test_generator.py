@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ml.synth import SynthConfig, Workforce, generate_workforce, write_workforce
+from ml.synth.generator import progress_steps
 from ml.synth.reference import AGENCIES
 from ml.validation import validate_directory
 
@@ -274,3 +275,11 @@ def test_program_effects_are_the_true_gains(workforce: Workforce) -> None:
 def test_bad_options_are_refused(field: str, value: float, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         SynthConfig(**{field: value})  # type: ignore[arg-type]
+
+
+def test_progress_is_reported_once_per_step(tmp_path: Path) -> None:
+    config = SynthConfig(employees=200, seed=3)
+    seen: list[str] = []
+    write_workforce(generate_workforce(config, seen.append), tmp_path, "csv", seen.append)
+    assert len(seen) == progress_steps(config)
+    assert seen[0] == "organisation" and seen[-1] == "writing ground_truth/program_effects"
