@@ -220,7 +220,8 @@ def read_source(path: Path, source: Source) -> pd.DataFrame:
         raise IngestError(f"{path}: source file not found")
     try:
         if path.suffix == ".parquet":
-            return pd.read_parquet(path).astype("str").where(lambda d: d != "nan")
+            frame = pd.read_parquet(path)
+            return frame.astype("str").where(frame.notna())
         return pd.read_csv(
             path, dtype=str, keep_default_na=False, na_values=[""],
             encoding=source.encoding, sep=source.separator,

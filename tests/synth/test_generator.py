@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ml.synth import SynthConfig, Workforce, generate_workforce, write_workforce
 from ml.synth.generator import progress_steps
@@ -283,3 +285,23 @@ def test_progress_is_reported_once_per_step(tmp_path: Path) -> None:
     write_workforce(generate_workforce(config, seen.append), tmp_path, "csv", seen.append)
     assert len(seen) == progress_steps(config)
     assert seen[0] == "organisation" and seen[-1] == "writing ground_truth/program_effects"
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    employees=st.integers(100, 600),
+    seed=st.integers(0, 2**32 - 1),
+    biased=st.sampled_from([0.0, 0.1, 0.5]),
+    periods=st.integers(1, 6),
+)
+def test_any_small_workforce_obeys_the_contract(
+    tmp_path_factory: pytest.TempPathFactory, employees: int, seed: int, biased: float, periods: int
+) -> None:
+    config = SynthConfig(employees=employees, seed=seed, biased_raters=biased, periods=periods)
+    out = tmp_path_factory.mktemp("w")
+    workforce = generate_workforce(config)
+    write_workforce(workforce, out)
+    report = validate_directory(out)
+    assert report.ok, report.violations[:3]
+    assert len(workforce.tables["employees"]) == employees
+    assert workforce.tables["appraisals"]["period"].nunique() == periods
