@@ -1,0 +1,211 @@
+"""The feature pipeline: wires the builders into the per-competency table, the per-employee view,
+and labelled training examples. Pure functions over DataFrames; I/O lives in ``ml.features.io``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ml.codes import competency_group_of
+from ml.features.appraisals import appraisal_features, count_columns
+from ml.features.assessments import assessment_features, deterministic_gap
+from ml.features.employees import employee_features
+from ml.features.keys import Keys
+from ml.features.point_in_time import Tables, known_at
+from ml.features.trainings import competency_training_features, employee_training_features
+from ml.scoring import BRIN_3_2023
+
+STALE_MONTHS = 36  # an assessment older than this no longer tells today's level (DESIGN §2.3)
+MINIMUM_JP = 20
+LABEL_HORIZON_MONTHS = 24
+Progress = Callable[[str], None]
+
+COMPETENCY_TRAINING_COLUMNS = (
+    "jp_12m", "jp_24m", "jp_36m", "programs_completed", "dropped_count",
+    "months_since_training", "mean_post_score",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    competencies: pd.DataFrame  # one row per (employee, required competency)
+    employees: pd.DataFrame  # one row per employee: the wide view
+
+
+def build_features(
+    tables: Tables,
+    as_of: pd.Timestamp | str,
+    *,
+    stale_months: float = STALE_MONTHS,
+    progress: Progress | None = None,
+) -> FeatureSet:
+    """Features of every employee on the roster on ``as_of``, from what was known then.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Typed contract tables (see ``ml.tables``); ``employees`` is required, the others are
+        used when present.
+    as_of : Timestamp or ISO date
+        Nothing dated after it is read (see :mod:`ml.features.point_in_time`).
+    """
+    as_of = pd.Timestamp(as_of)
+    step = progress or (lambda _: None)
+    step("point in time")
+    known = known_at(tables, as_of)
+    roster = known["employees"].reset_index(drop=True)
+    keys = Keys.of(roster["employee_id"], _all_codes(known))
+
+    step("employees")
+    people = _employee_view(known, roster, keys, as_of)
+    step("competencies")
+    per_competency = _competency_rows(known, roster, keys, as_of, stale_months)
+    emp = per_competency.pop("emp").to_numpy()
+    competencies = pd.concat(
+        [per_competency, people.iloc[emp].reset_index(drop=True)], axis=1
+    ).assign(as_of=as_of)
+    step("wide view")
+    wide = _wide(people, per_competency, emp, roster).assign(as_of=as_of)
+    return FeatureSet(competencies, wide)
+
+
+def _all_codes(known: Tables) -> pd.Series:
+    parts = [
+        known[t]["competency_code"]
+        for t in ("competencies", "position_requirements", "competency_assessments")
+        if t in known
+    ]
+    return pd.concat(parts) if parts else pd.Series(dtype="str")
+
+
+def _employee_view(
+    known: Tables, roster: pd.DataFrame, keys: Keys, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    n = len(roster)
+    people = employee_features(roster, as_of)
+    if "appraisals" in known:
+        people = people.join(appraisal_features(known["appraisals"], keys).reindex(range(n)))
+    else:
+        people = people.reindex(columns=[*people.columns, *count_columns()])
+    counts = count_columns()
+    people[counts] = people[counts].fillna(0).astype("int64")
+    if "trainings" in known:
+        training = employee_training_features(known["trainings"], keys, as_of, MINIMUM_JP)
+        people = people.join(training.reindex(range(n)))
+    else:
+        people = people.assign(jp_this_year=np.nan, jp_last_12m=np.nan)
+    people[["jp_this_year", "jp_last_12m"]] = people[["jp_this_year", "jp_last_12m"]].fillna(0.0)
+    people["jp_shortfall"] = (MINIMUM_JP - people["jp_this_year"]).clip(lower=0)
+    return people
+
+
+def _competency_rows(
+    known: Tables, roster: pd.DataFrame, keys: Keys, as_of: pd.Timestamp, stale_months: float
+) -> pd.DataFrame:
+    if "position_requirements" not in known:
+        return pd.DataFrame(columns=["employee_id", "competency_code", "emp"])
+    rows = roster[["employee_id", "position_id"]].reset_index(names="emp")
+    rows = rows.merge(known["position_requirements"], on="position_id", how="inner", sort=False)
+    rows = rows.sort_values(["emp", "competency_code"], kind="stable").reset_index(drop=True)
+    pair = keys.pair(rows["employee_id"], rows["competency_code"])
+    out = pd.DataFrame(
+        {
+            "employee_id": rows["employee_id"],
+            "competency_code": rows["competency_code"],
+            "competency_group": rows["competency_code"].map(lambda c: competency_group_of(c).value),
+            "required_level": rows["required_level"].astype("float64"),
+            "emp": rows["emp"],
+        }
+    )
+    if "competency_assessments" in known:
+        assessed = assessment_features(known["competency_assessments"], keys, as_of)
+        out = pd.concat([out, assessed.reindex(pair).reset_index(drop=True)], axis=1)
+    else:
+        out = out.assign(last_level=np.nan, assessment_age_months=np.nan, last_method=None,
+                         n_assessments=0, level_trend_per_year=np.nan)  # fmt: skip
+    out["n_assessments"] = out["n_assessments"].fillna(0).astype("int64")
+    out["gap"] = deterministic_gap(
+        out["required_level"], out["last_level"], out["assessment_age_months"], stale_months
+    )
+    if "trainings" in known and "training_catalog" in known:
+        trained = competency_training_features(
+            known["trainings"], known["training_catalog"], keys, as_of
+        )
+        out = pd.concat([out, trained.reindex(pair).reset_index(drop=True)], axis=1)
+    else:
+        out = out.reindex(columns=[*out.columns, *COMPETENCY_TRAINING_COLUMNS])
+    counted = ["jp_12m", "jp_24m", "jp_36m", "programs_completed", "dropped_count"]
+    out[counted] = out[counted].fillna(0).astype("float64")
+    return out
+
+
+def _wide(
+    people: pd.DataFrame, per_competency: pd.DataFrame, emp: np.ndarray, roster: pd.DataFrame
+) -> pd.DataFrame:
+    """Per employee: the employee features, each competency's level, gap and requirement, and
+    JPM over the competencies with a known (fresh) level."""
+    values = per_competency[["competency_code", "required_level", "last_level", "gap"]].assign(
+        emp=emp
+    )
+    pivot = values.pivot(index="emp", columns="competency_code")
+    pivot.columns = [f"{name}_{code}" for name, code in pivot.columns.tolist()]
+    known = values[values["gap"].notna()]
+    met = np.minimum(known["last_level"], known["required_level"])
+    sums = pd.DataFrame({"met": met, "req": known["required_level"], "emp": known["emp"]})
+    sums = sums.groupby("emp").sum()
+    jpm = 100 * sums["met"] / sums["req"]
+    summary = pd.DataFrame(
+        {
+            "n_competencies": values.groupby("emp").size(),
+            "n_gaps_known": known.groupby("emp").size(),
+            "n_gaps_positive": (known["gap"] > 0).groupby(known["emp"]).sum(),
+            "jpm_known_percent": jpm,
+            "jpm_category": pd.Series(BRIN_3_2023.categorize_many(jpm.to_numpy()), index=jpm.index),
+        }
+    )
+    n = len(roster)
+    wide = people.join(summary.reindex(range(n))).join(pivot.reindex(range(n)))
+    wide[["n_competencies", "n_gaps_known", "n_gaps_positive"]] = (
+        wide[["n_competencies", "n_gaps_known", "n_gaps_positive"]].fillna(0).astype("int64")
+    )
+    wide.insert(0, "employee_id", roster["employee_id"].to_numpy())
+    return wide.reset_index(drop=True)
+
+
+def build_training_examples(
+    tables: Tables,
+    as_of_dates: Sequence[pd.Timestamp | str],
+    *,
+    horizon_months: int = LABEL_HORIZON_MONTHS,
+    stale_months: float = STALE_MONTHS,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Per-competency features at each date, labelled by the first assessment after it.
+
+    The label (``label_level``, ``need`` = label level below the requirement) comes from the first
+    assessment of that employee and competency strictly after ``as_of`` and within
+    ``horizon_months``; rows without one are dropped. Features see only data up to ``as_of``.
+    """
+    assessments = tables["competency_assessments"]
+    frames = []
+    for date in as_of_dates:
+        as_of = pd.Timestamp(date)
+        features = build_features(tables, as_of, stale_months=stale_months, progress=progress)
+        later = assessments[
+            (assessments["assessed_on"] > as_of)
+            & (assessments["assessed_on"] <= as_of + pd.DateOffset(months=horizon_months))
+        ]
+        first = later.sort_values("assessed_on", kind="stable").drop_duplicates(
+            ["employee_id", "competency_code"], keep="first"
+        )
+        labels = first.rename(columns={"level": "label_level", "assessed_on": "label_date"})
+        labelled = features.competencies.merge(
+            labels[["employee_id", "competency_code", "label_level", "label_date"]],
+            on=["employee_id", "competency_code"],
+            how="inner",
+        )
+        frames.append(labelled.assign(need=labelled["label_level"] < labelled["required_level"]))
+    return pd.concat(frames, ignore_index=True)
