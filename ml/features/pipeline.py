@@ -151,7 +151,7 @@ def _wide(
         emp=emp
     )
     pivot = values.pivot(index="emp", columns="competency_code")
-    pivot.columns = [f"{name}_{code}" for name, code in pivot.columns.tolist()]
+    pivot.columns = ["_".join(map(str, pair)) for pair in pivot.columns.tolist()]
     known = values[values["gap"].notna()]
     met = np.minimum(known["last_level"], known["required_level"])
     sums = pd.DataFrame({"met": met, "req": known["required_level"], "emp": known["emp"]})
