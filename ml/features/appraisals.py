@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ml.features.keys import Keys, slope
+from ml.features.keys import slope
 from ml.scoring import Predikat, Rating, predikat_kinerja_many
 
 WINDOWS = (1, 3, 5)
 RATING_VALUE = {Rating.DI_BAWAH.value: 0.0, Rating.SESUAI.value: 1.0, Rating.DI_ATAS.value: 2.0}
 
 
-def appraisal_features(appraisals: pd.DataFrame, keys: Keys) -> pd.DataFrame:
+def appraisal_features(appraisals: pd.DataFrame) -> pd.DataFrame:
     """One row per appraised employee, indexed by roster position.
 
-    ``appraisals`` must carry ``period_end`` (see :func:`ml.features.point_in_time.known_at`).
+    ``appraisals`` carry ``period_end`` (see :func:`ml.features.point_in_time.known_at`) and the
+    roster position ``emp`` (see :meth:`ml.features.keys.Keys.with_positions`).
     Counts look at the employee's own last N official (ATASAN) periods.
     """
-    emp = keys.employee(appraisals["employee_id"])
-    a = appraisals.assign(emp=emp)[emp >= 0]
+    a = appraisals
     official = a[a["rater_role"] == "ATASAN"].sort_values(["emp", "period_end"], kind="stable")
     official = official.drop_duplicates(["emp", "period_end"], keep="last")
     predikat = official["predikat"].where(

@@ -11,10 +11,12 @@ from ml.features.keys import Keys, months_between, slope
 def assessment_features(assessments: pd.DataFrame, keys: Keys, as_of: pd.Timestamp) -> pd.DataFrame:
     """One row per assessed (employee, competency), indexed by pair key.
 
+    ``assessments`` carry the roster position ``emp`` (see :meth:`Keys.with_positions`).
+
     Columns: ``last_level``, ``assessment_age_months``, ``last_method``, ``n_assessments`` and
     ``level_trend_per_year`` (least-squares slope over all past assessments; NaN below two dates).
     """
-    pair = keys.pair(assessments["employee_id"], assessments["competency_code"])
+    pair = keys.pair(assessments["emp"].to_numpy(), keys.code(assessments["competency_code"]))
     a = assessments.assign(pair=pair)[pair >= 0]
     a = a.sort_values(["pair", "assessed_on"], kind="stable")
     last = a.drop_duplicates("pair", keep="last").set_index("pair")

@@ -25,11 +25,18 @@ class Keys:
         """Roster position of each id; −1 for an id not on the roster."""
         return np.asarray(self.employees.get_indexer(pd.Index(employee_ids)), dtype=np.int64)
 
-    def pair(self, employee_ids: pd.Series, codes: pd.Series) -> np.ndarray:
-        """One int64 per (employee, competency); −1 where either is unknown."""
-        e = self.employee(employee_ids)
-        c = np.asarray(self.codes.get_indexer(pd.Index(codes)), dtype=np.int64)
-        return np.where((e >= 0) & (c >= 0), e * len(self.codes) + c, -1)
+    def code(self, codes: pd.Series) -> np.ndarray:
+        """Position of each competency code; −1 for an unknown code."""
+        return np.asarray(self.codes.get_indexer(pd.Index(codes)), dtype=np.int64)
+
+    def pair(self, emp: np.ndarray, code: np.ndarray) -> np.ndarray:
+        """One int64 per (roster position, code position); −1 where either is unknown."""
+        return np.where((emp >= 0) & (code >= 0), emp * len(self.codes) + code, -1)
+
+    def with_positions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` restricted to rostered employees, with their roster position as ``emp``."""
+        emp = self.employee(frame["employee_id"])
+        return frame.assign(emp=emp)[emp >= 0]
 
 
 def months_between(earlier: pd.Series | np.ndarray, later: pd.Timestamp) -> np.ndarray:

@@ -31,8 +31,24 @@ COMPETENCY_TRAINING_COLUMNS = (
 
 @dataclass(frozen=True)
 class FeatureSet:
-    competencies: pd.DataFrame  # one row per (employee, required competency)
-    employees: pd.DataFrame  # one row per employee: the wide view
+    """Features on one date.
+
+    ``competencies`` has one row per (employee, required competency) with the competency's own
+    features; ``employees`` one row per employee: the employee's features (``employee_columns``)
+    followed by each competency's requirement, level and gap and the JPM. Employee features are
+    not repeated on every competency row (that would multiply memory by the competency count):
+    :meth:`model_rows` joins them where a model needs them.
+    """
+
+    competencies: pd.DataFrame
+    employees: pd.DataFrame
+    employee_columns: tuple[str, ...]
+
+    def model_rows(self, competencies: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Competency rows (all, or the given subset) with their employee's features."""
+        rows = self.competencies if competencies is None else competencies
+        people = self.employees[["employee_id", *self.employee_columns]]
+        return rows.merge(people, on="employee_id", how="left", sort=False)
 
 
 def build_features(
@@ -58,18 +74,19 @@ def build_features(
     known = known_at(tables, as_of)
     roster = known["employees"].reset_index(drop=True)
     keys = Keys.of(roster["employee_id"], _all_codes(known))
+    # NIP strings are looked up once; every builder groups and joins on roster positions.
+    for name in ("competency_assessments", "appraisals", "trainings"):
+        if name in known:
+            known[name] = keys.with_positions(known[name])
 
     step("employees")
-    people = _employee_view(known, roster, keys, as_of)
+    people = _employee_view(known, roster, as_of)
     step("competencies")
     per_competency = _competency_rows(known, roster, keys, as_of, stale_months)
     emp = per_competency.pop("emp").to_numpy()
-    competencies = pd.concat(
-        [per_competency, people.iloc[emp].reset_index(drop=True)], axis=1
-    ).assign(as_of=as_of)
     step("wide view")
     wide = _wide(people, per_competency, emp, roster).assign(as_of=as_of)
-    return FeatureSet(competencies, wide)
+    return FeatureSet(per_competency.assign(as_of=as_of), wide, tuple(people.columns))
 
 
 def _all_codes(known: Tables) -> pd.Series:
@@ -81,19 +98,17 @@ def _all_codes(known: Tables) -> pd.Series:
     return pd.concat(parts) if parts else pd.Series(dtype="str")
 
 
-def _employee_view(
-    known: Tables, roster: pd.DataFrame, keys: Keys, as_of: pd.Timestamp
-) -> pd.DataFrame:
+def _employee_view(known: Tables, roster: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     n = len(roster)
     people = employee_features(roster, as_of)
     if "appraisals" in known:
-        people = people.join(appraisal_features(known["appraisals"], keys).reindex(range(n)))
+        people = people.join(appraisal_features(known["appraisals"]).reindex(range(n)))
     else:
         people = people.reindex(columns=[*people.columns, *count_columns()])
     counts = count_columns()
     people[counts] = people[counts].fillna(0).astype("int64")
     if "trainings" in known:
-        training = employee_training_features(known["trainings"], keys, as_of, MINIMUM_JP)
+        training = employee_training_features(known["trainings"], as_of, MINIMUM_JP)
         people = people.join(training.reindex(range(n)))
     else:
         people = people.assign(jp_this_year=np.nan, jp_last_12m=np.nan)
@@ -110,12 +125,14 @@ def _competency_rows(
     rows = roster[["employee_id", "position_id"]].reset_index(names="emp")
     rows = rows.merge(known["position_requirements"], on="position_id", how="inner", sort=False)
     rows = rows.sort_values(["emp", "competency_code"], kind="stable").reset_index(drop=True)
-    pair = keys.pair(rows["employee_id"], rows["competency_code"])
+    pair = keys.pair(rows["emp"].to_numpy(), keys.code(rows["competency_code"]))
     out = pd.DataFrame(
         {
             "employee_id": rows["employee_id"],
             "competency_code": rows["competency_code"],
-            "competency_group": rows["competency_code"].map(lambda c: competency_group_of(c).value),
+            "competency_group": rows["competency_code"].map(
+                {c: competency_group_of(c).value for c in rows["competency_code"].unique()}
+            ),
             "required_level": rows["required_level"].astype("float64"),
             "emp": rows["emp"],
         }
@@ -202,10 +219,12 @@ def build_training_examples(
             ["employee_id", "competency_code"], keep="first"
         )
         labels = first.rename(columns={"level": "label_level", "assessed_on": "label_date"})
-        labelled = features.competencies.merge(
-            labels[["employee_id", "competency_code", "label_level", "label_date"]],
-            on=["employee_id", "competency_code"],
-            how="inner",
+        labelled = features.model_rows(
+            features.competencies.merge(
+                labels[["employee_id", "competency_code", "label_level", "label_date"]],
+                on=["employee_id", "competency_code"],
+                how="inner",
+            )
         )
         frames.append(labelled.assign(need=labelled["label_level"] < labelled["required_level"]))
     return pd.concat(frames, ignore_index=True)

@@ -16,6 +16,12 @@ Tables = dict[str, pd.DataFrame]
 
 def period_end(period: pd.Series) -> pd.Series:
     """The last day of each appraisal period (``YYYY`` or ``YYYY-MM``)."""
+    distinct = pd.Series(period.dropna().unique())
+    ends = pd.Series(_period_end(distinct).to_numpy(), index=distinct.to_numpy())
+    return period.map(ends).astype("datetime64[ns]")
+
+
+def _period_end(period: pd.Series) -> pd.Series:
     text = period.astype("str")
     yearly = text.str.len() == 4
     month_start = pd.to_datetime(

@@ -1,5 +1,8 @@
 """Training features: per competency (JP in the last 12/24/36 months, programmes, recency,
-post-scores, drop-outs) and per employee (JP this year against the 20 JP minimum)."""
+post-scores, drop-outs) and per employee (JP this year against the 20 JP minimum).
+
+``trainings`` carry the roster position ``emp`` (see :meth:`ml.features.keys.Keys.with_positions`).
+"""
 
 from __future__ import annotations
 
@@ -16,28 +19,24 @@ def competency_training_features(
     trainings: pd.DataFrame, catalog: pd.DataFrame, keys: Keys, as_of: pd.Timestamp
 ) -> pd.DataFrame:
     """One row per (employee, competency) a finished programme targeted, indexed by pair key."""
-    codes = catalog.set_index("program_id")["competency_codes"].str.split(";")
     t = trainings[trainings["status"].isin(["COMPLETED", "DROPPED"])]
-    t = t.assign(competency_code=codes.reindex(t["program_id"]).to_numpy())
-    t = t.explode("competency_code").dropna(subset=["competency_code"])
-    pair = keys.pair(t["employee_id"], t["competency_code"])
-    t = t.assign(pair=pair)[pair >= 0]
-    completed = (t["status"] == "COMPLETED").to_numpy()
-    age = months_between(t["end_date"], as_of)
-    columns = {
-        f"jp_{m}m": np.where(completed & (age < m), t["jp"].to_numpy(float), 0.0)
-        for m in JP_WINDOWS_MONTHS
-    }
+    row, code = _rows_per_competency(t["program_id"], catalog, keys)
+    pair = keys.pair(t["emp"].to_numpy()[row], code)
+
+    completed = (t["status"] == "COMPLETED").to_numpy()[row]
+    age = months_between(t["end_date"].to_numpy()[row], as_of)
+    jp = t["jp"].to_numpy(float)[row]
+    columns = {f"jp_{m}m": np.where(completed & (age < m), jp, 0.0) for m in JP_WINDOWS_MONTHS}
     frame = pd.DataFrame(
         {
             **columns,
             "programs_completed": completed.astype("int64"),
             "dropped_count": (~completed).astype("int64"),
             "months_since": np.where(completed, age, np.nan),
-            "post_score": np.where(completed, t["post_score"].to_numpy(float), np.nan),
+            "post_score": np.where(completed, t["post_score"].to_numpy(float)[row], np.nan),
         }
-    )
-    grouped = frame.groupby(t["pair"].to_numpy(), sort=False)
+    )[pair >= 0]
+    grouped = frame.groupby(pair[pair >= 0], sort=False)
     sums = grouped[[*columns, "programs_completed", "dropped_count"]].sum()
     return sums.assign(
         months_since_training=grouped["months_since"].min(),
@@ -45,24 +44,41 @@ def competency_training_features(
     ).rename_axis("pair")
 
 
+def _rows_per_competency(
+    program_id: pd.Series, catalog: pd.DataFrame, keys: Keys
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expand trainings to one (training row, competency position) per code of the programme."""
+    links = (
+        catalog[["program_id", "competency_codes"]]
+        .assign(code=catalog["competency_codes"].str.split(";"))
+        .explode("code")
+    )
+    programs = pd.Index(catalog["program_id"])
+    link_program = np.asarray(programs.get_indexer(pd.Index(links["program_id"])), dtype=np.int64)
+    order = np.argsort(link_program, kind="stable")  # links grouped by programme
+    link_program, link_code = link_program[order], keys.code(links["code"])[order]
+    program = np.asarray(programs.get_indexer(pd.Index(program_id)), dtype=np.int64)
+    known = program >= 0
+    first = np.searchsorted(link_program, program)  # the programme's first link
+    counts = np.where(known, np.bincount(link_program, minlength=len(programs))[program], 0)
+    row = np.repeat(np.arange(len(program)), counts)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return row, link_code[np.repeat(first, counts) + within]
+
+
 def employee_training_features(
-    trainings: pd.DataFrame, keys: Keys, as_of: pd.Timestamp, minimum_jp: int = 20
+    trainings: pd.DataFrame, as_of: pd.Timestamp, minimum_jp: int = 20
 ) -> pd.DataFrame:
     """One row per employee with any finished training, indexed by roster position.
 
-    ``jp_this_year`` counts completed JP in ``as_of``'s calendar year up to ``as_of``;
-    ``jp_shortfall`` is what remains to the yearly minimum (PP 11/2017 as amended by PP 17/2020).
+    ``jp_this_year`` counts completed JP in ``as_of``'s calendar year up to ``as_of``
+    (PP 11/2017 as amended by PP 17/2020 sets the yearly minimum).
     """
-    emp = keys.employee(trainings["employee_id"])
-    t = trainings.assign(emp=emp)[emp >= 0]
-    this_year = development_hours_by_employee(t, as_of.year, minimum_jp=minimum_jp)
-    completed = t[t["status"] == "COMPLETED"]
+    by_position = trainings.assign(employee_id=trainings["emp"])
+    this_year = development_hours_by_employee(by_position, as_of.year, minimum_jp=minimum_jp)
+    completed = trainings[trainings["status"] == "COMPLETED"]
     age = months_between(completed["end_date"], as_of)
     last12 = completed["jp"].where(age < 12, 0).groupby(completed["emp"].to_numpy()).sum()
-    positions = pd.Index(keys.employee(this_year.index.to_series()))
     return pd.DataFrame(
-        {
-            "jp_this_year": pd.Series(this_year["jp_taken"].to_numpy(), index=positions),
-            "jp_last_12m": last12.astype("float64"),
-        }
+        {"jp_this_year": this_year["jp_taken"].astype("float64"), "jp_last_12m": last12}
     ).rename_axis("emp")

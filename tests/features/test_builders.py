@@ -148,8 +148,9 @@ def test_training_features(record: dict) -> None:
     assert keu["mean_post_score"] == pytest.approx(80)
     m1 = _row(rows, A, "M1")
     assert m1["jp_12m"] == 16 and m1["programs_completed"] == 1
-    assert m1["jp_this_year"] == 24 and m1["jp_shortfall"] == 0
-    assert m1["jp_last_12m"] == 80
+    a = build_features(record, AS_OF).employees.set_index("employee_id").loc[A]
+    assert a["jp_this_year"] == 24 and a["jp_shortfall"] == 0
+    assert a["jp_last_12m"] == 80
 
 
 def test_appraisal_features(record: dict) -> None:
@@ -195,3 +196,12 @@ def test_training_examples_are_labelled_by_the_next_assessment(record: dict) -> 
     ]
     first = examples.iloc[0]
     assert first["last_level"] == 1  # the label's assessment is not among the features
+
+
+def test_model_rows_join_the_employee_features(record: dict) -> None:
+    features = build_features(record, AS_OF)
+    rows = features.model_rows()
+    assert len(rows) == len(features.competencies)
+    assert {"kpi_mean", "tenure_years", "gap", "jp_36m"} <= set(rows.columns)
+    assert "gap_M1" not in rows.columns  # the wide pivot stays in the employee view
+    assert rows.loc[rows["employee_id"] == A, "n_periods"].tolist() == [3, 3]
