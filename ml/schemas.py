@@ -86,7 +86,8 @@ def _isin(values: type) -> pa.Check:
 
 
 def _matches(pattern: str, what: str) -> pa.Check:
-    return pa.Check.str_matches(pattern, error=what)
+    # fullmatch: a regex ending in $ would also accept a trailing newline
+    return pa.Check(lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool), error=what)
 
 
 def _level() -> pa.Check:

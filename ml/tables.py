@@ -7,6 +7,7 @@ validation can report all problems of a file at once instead of stopping at the 
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -62,7 +63,7 @@ def find_table(data_dir: Path, name: str) -> Path | None:
 def read_table(path: Path, spec: TableSpec) -> tuple[LoadedTable, list[Violation]]:
     """Read and type one table; raise :class:`TableError` when the file itself is unusable."""
     raw = _read_parquet(path) if path.suffix == ".parquet" else _read_csv(path)
-    _check_header(path, list(raw.columns), spec)
+    _check_header(path, raw.attrs.get("header", list(raw.columns)), spec)
     raw = raw[list(spec.columns)].reset_index(drop=True)
     first_row = 1 if path.suffix == ".parquet" else 2
     violations: list[Violation] = []
@@ -83,6 +84,7 @@ def write_table(frame: pd.DataFrame, data_dir: Path, name: str, fmt: Format = "c
     out = frame[list(spec.columns)]
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"{name}.{fmt}"
+    (data_dir / f"{name}.{'csv' if fmt == 'parquet' else 'parquet'}").unlink(missing_ok=True)
     if fmt == "parquet":
         out.to_parquet(path, index=False)
     else:
@@ -94,7 +96,14 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise TableError(path, "the file is empty (expected a header row)")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f), [])
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8",
+            skip_blank_lines=False,  # a blank line is a record, and row numbers stay true
+        )  # fmt: skip
+        frame.attrs["header"] = header
+        return frame
     except UnicodeDecodeError as e:
         raise TableError(
             path, f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start})"
@@ -135,22 +144,42 @@ def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, str
     """Type one column; return it and the (position, reason) of each cell that is not its kind."""
     present = values.notna().to_numpy()
     if kind == "str":
-        as_str = values.astype("str")
-        return as_str.where(values.notna()), []
+        return values.astype("str").where(values.notna()), []
     if kind == "date":
-        if pd.api.types.is_datetime64_any_dtype(values):
-            parsed = values.astype("datetime64[ns]")
-        else:
-            parsed = pd.to_datetime(values.astype("str"), format="%Y-%m-%d", errors="coerce")
-            parsed = parsed.astype("datetime64[ns]")
-        bad = np.flatnonzero(present & parsed.isna().to_numpy())
-        return parsed, [(int(i), "an ISO date (YYYY-MM-DD)") for i in bad]
-    numbers = pd.to_numeric(values, errors="coerce")
-    not_number = present & numbers.isna().to_numpy()
+        return _parse_dates(values, present)
+    if pd.api.types.is_bool_dtype(values):
+        values = values.astype("str")  # True is not a number, whatever Parquet says
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    finite = np.isfinite(numbers.to_numpy())
+    not_number = present & ~finite
+    numbers = numbers.where(finite)
     if kind == "float":
-        numbers = numbers.astype("float64")
         return numbers, [(int(i), "a number") for i in np.flatnonzero(not_number)]
-    fractional = (numbers.notna() & (numbers != np.floor(numbers))).to_numpy()
-    integers = numbers.where(~fractional).astype("Float64").astype("Int64")
-    reasons = [(int(i), "a whole number") for i in np.flatnonzero(not_number | fractional)]
+    # beyond 2**53 a float no longer holds every whole number exactly
+    unfit = (
+        numbers.notna() & ((numbers != np.floor(numbers)) | (numbers.abs() > 2**53))
+    ).to_numpy()
+    integers = numbers.where(~unfit).astype("Int64")
+    reasons = [(int(i), "a whole number") for i in np.flatnonzero(not_number | unfit)]
     return integers, reasons
+
+
+# Dates outside this window are typing errors in HR data (and 9999-12-31 "open end" markers
+# are not dates); it also keeps every value inside pandas' nanosecond range.
+FIRST_DATE, LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def _parse_dates(values: pd.Series, present: np.ndarray) -> tuple[pd.Series, list[tuple[int, str]]]:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.dt.tz_localize(None) if values.dt.tz is not None else values
+        has_time = (stamps.notna() & (stamps != stamps.dt.normalize())).to_numpy()
+        text = stamps.dt.strftime("%Y-%m-%d").where(~has_time)
+    else:
+        text = values.astype("str").where(values.notna())
+        text = text.where(text.str.fullmatch(ISO_DATE).fillna(False).astype(bool))
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    in_range = (parsed >= FIRST_DATE) & (parsed <= LAST_DATE)
+    parsed = parsed.where(in_range).astype("datetime64[ns]")
+    bad = np.flatnonzero(present & parsed.isna().to_numpy())
+    return parsed, [(int(i), "an ISO date (YYYY-MM-DD) from 1900 to 2199") for i in bad]

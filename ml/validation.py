@@ -84,28 +84,33 @@ def validate_directory(data_dir: Path, require: Iterable[str] = ()) -> Validatio
             continue
         report.tables[name] = table
         report.violations.extend(parse_violations)
-        unparsed = {(v.row, v.column) for v in parse_violations}
-        report.violations.extend(check_table(table, unparsed))
+        report.violations.extend(check_table(table, _cells(parse_violations)))
+    # A cell that broke its own column's rule is not checked again against other rows or tables.
+    failed = _cells(report.violations)
     for ref in REFERENCES:
         if ref.table in report.tables and ref.target in report.tables:
-            report.violations.extend(check_reference(report.tables, ref))
+            report.violations.extend(check_reference(report.tables, ref, failed))
     return report
 
 
-def check_table(
-    table: LoadedTable,
-    unparsed: set[tuple[int | None, str]] | frozenset[tuple[int | None, str]] = frozenset(),
-) -> list[Violation]:
+Cells = set[tuple[str, int | None, str]]  # (file, row, column)
+
+
+def _cells(violations: Iterable[Violation]) -> Cells:
+    return {(v.file, v.row, v.column) for v in violations}
+
+
+def check_table(table: LoadedTable, unparsed: Cells | None = None) -> list[Violation]:
     """Column rules (pandera), row rules and key uniqueness of one typed table.
 
-    ``unparsed`` holds the (row, column) cells the reader could not type: they are empty in the
-    typed frame and already reported, so their emptiness is not reported again.
+    ``unparsed`` holds the cells the reader could not type: they are empty in the typed frame
+    and already reported, so their emptiness is not reported again. Row rules skip rows whose
+    cells already broke a column rule: one wrong value gives one violation.
     """
-    return [
-        *_column_violations(table, unparsed),
-        *_row_violations(table),
-        *_key_violations(table),
-    ]
+    unparsed = unparsed or set()
+    column_violations = _column_violations(table, unparsed)
+    failed = unparsed | _cells(column_violations)
+    return [*column_violations, *_row_violations(table, failed), *_key_violations(table)]
 
 
 def _column_violations(
@@ -126,22 +131,25 @@ def _column_violations(
             for c in cases.itertuples()
             if not (
                 c.check == "not_nullable"
-                and (table.row_number(int(c.index)), str(c.column)) in unparsed
+                and (table.path.name, table.row_number(int(c.index)), str(c.column)) in unparsed
             )
         ]
     return []
 
 
-def _row_violations(table: LoadedTable) -> list[Violation]:
+def _row_violations(table: LoadedTable, failed: Cells) -> list[Violation]:
     df = table.frame
     out = []
     for rule in table.spec.row_rules:
         broken = ~rule.holds(df).fillna(True).astype(bool)
         for i in broken[broken].index:
+            row = table.row_number(int(i))
+            if any((table.path.name, row, c) in failed for c in rule.columns):
+                continue
             value = ", ".join(f"{c}={_show(df.at[i, c])}" for c in rule.columns)
             out.append(
                 Violation(
-                    table.path.name, table.row_number(i), ",".join(rule.columns), value,
+                    table.path.name, row, ",".join(rule.columns), value,
                     rule.name, rule.severity,
                 )
             )  # fmt: skip
@@ -168,8 +176,14 @@ def _key_violations(table: LoadedTable) -> list[Violation]:
     ]
 
 
-def check_reference(tables: dict[str, LoadedTable], ref: Reference) -> list[Violation]:
-    """Values of ``ref.table.ref.column`` that do not exist in the target table."""
+def check_reference(
+    tables: dict[str, LoadedTable], ref: Reference, failed: Cells | None = None
+) -> list[Violation]:
+    """Values of ``ref.table.ref.column`` that do not exist in the target table.
+
+    Cells in ``failed`` (already reported as malformed) are skipped.
+    """
+    failed = failed or set()
     source = tables[ref.table]
     values = source.frame[ref.column].dropna()
     targets = pd.Index(tables[ref.target].frame[ref.target_column].dropna().unique())
@@ -180,7 +194,7 @@ def check_reference(tables: dict[str, LoadedTable], ref: Reference) -> list[Viol
     out = []
     for i, value in zip(missing.index.to_numpy(), missing.to_numpy(), strict=True):
         row = source.row_number(int(i))
-        if row in seen and ref.multi:
+        if (row in seen and ref.multi) or (source.path.name, row, ref.column) in failed:
             continue
         seen.add(row)
         out.append(Violation(source.path.name, row, ref.column, str(value), ref.rule))

@@ -229,3 +229,86 @@ def test_unknown_required_table_is_a_usage_error(workforce_dir: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     report = validate_directory(tmp_path / "nope")
     assert not report.ok and "no such directory" in str(report.file_errors[0])
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "rule"),
+    [
+        ("employees", "hire_date", "9999-12-31", "ISO date"),
+        ("employees", "hire_date", "0001-01-01", "ISO date"),
+        ("employees", "hire_date", "2020-1-5", "ISO date"),
+        ("employees", "birth_year", "1e400", "whole number"),
+        ("employees", "birth_year", "99999999999999999999999", "whole number"),
+        ("trainings", "jp", "inf", "whole number"),
+        ("competencies", "competency_code", "M9\n", "competency code"),
+    ],
+)
+def test_odd_values_are_one_located_violation(
+    workforce_copy: Path, table: str, column: str, value: str, rule: str
+) -> None:
+    row = corrupt(workforce_copy, table, column, value)
+    report = validate_directory(workforce_copy)
+    hits = find(report.errors, f"{table}.csv", row, column)
+    assert len(hits) == 1 and rule in hits[0].rule
+    assert hits[0].value == value
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("employees", "employment_type", "pns"),  # not also "grade fits employment_type"
+        ("appraisals", "rater_id", "12345"),  # not also "exists in employees"
+        ("training_catalog", "competency_codes", "M1;;M2"),  # not also a reference error
+        ("trainings", "start_date", "01/02/2023"),  # not also "end_date on or after start_date"
+    ],
+)
+def test_one_bad_cell_gives_one_violation(
+    workforce_copy: Path, table: str, column: str, value: str
+) -> None:
+    row = corrupt(workforce_copy, table, column, value)
+    errors = [v for v in validate_directory(workforce_copy).errors if v.row == row]
+    assert len(errors) == 1, errors
+
+
+def test_blank_line_keeps_row_numbers_true(workforce_copy: Path) -> None:
+    path = workforce_copy / "trainings.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    lines.insert(3, "\n")  # becomes row 4
+    bad = lines[5].split(",")
+    bad[4] = "-1"  # jp on row 6
+    lines[5] = ",".join(bad)
+    path.write_text("".join(lines))
+    errors = validate_directory(workforce_copy).errors
+    assert [v.row for v in errors if v.value == "-1"] == [6]
+    assert {v.rule for v in errors if v.row == 4} == {"not empty"}  # the blank record
+
+
+def test_repeated_csv_column_is_named(workforce_copy: Path) -> None:
+    path = workforce_copy / "competencies.csv"
+    path.write_text("competency_code,name,group,name\nM1,Integritas,MANAJERIAL,x\n")
+    message = str(validate_directory(workforce_copy).file_errors[0])
+    assert "repeated column(s) name" in message
+
+
+def test_parquet_types_are_checked_not_trusted(workforce_dir: Path, tmp_path: Path) -> None:
+    tables = validate_directory(workforce_dir).tables
+    for name in ("employees", "competencies", "training_catalog"):
+        tables[name].frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    trainings = tables["trainings"].frame.copy()
+    trainings["start_date"] = trainings["start_date"].dt.tz_localize("Asia/Jakarta")
+    trainings["jp"] = trainings["jp"] > 0  # booleans are not JP
+    trainings.to_parquet(tmp_path / "trainings.parquet", index=False)
+    report = validate_directory(tmp_path)
+    assert {v.column for v in report.errors} == {"jp"}
+    assert len(report.errors) == len(trainings)
+    assert report.tables["trainings"].frame["start_date"].dt.tz is None
+
+
+def test_switching_format_replaces_the_files(tmp_path: Path) -> None:
+    from ml.synth import SynthConfig, generate_workforce, write_workforce
+
+    workforce = generate_workforce(SynthConfig(employees=150, seed=2))
+    write_workforce(workforce, tmp_path, "csv")
+    write_workforce(workforce, tmp_path, "parquet")
+    report = validate_directory(tmp_path)
+    assert report.ok and not list(tmp_path.glob("*.csv"))
