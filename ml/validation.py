@@ -113,9 +113,7 @@ def check_table(table: LoadedTable, unparsed: Cells | None = None) -> list[Viola
     return [*column_violations, *_row_violations(table, failed), *_key_violations(table)]
 
 
-def _column_violations(
-    table: LoadedTable, unparsed: set[tuple[int | None, str]] | frozenset[tuple[int | None, str]]
-) -> list[Violation]:
+def _column_violations(table: LoadedTable, unparsed: Cells) -> list[Violation]:
     try:
         table.spec.schema().validate(table.frame, lazy=True)
     except pa_errors.SchemaErrors as e:

@@ -1,6 +1,7 @@
 """How the workforce evolves over the periods: latent competencies, training, assessments, ratings.
 
-The latent level of employee e in competency k (a real number on the 1–5 scale) starts near the
+The latent level of employee e in competency k (a real number on the 1–5 scale, kept within
+0.6–5.4 so that it rounds to a level 1–5) starts near the
 position's requirement, drifts with experience, and rises when a training programme that targets k
 is completed (less so near the programme's ``max_level``). Assessments observe it sparsely with
 method-dependent noise; KPI attainment and service users' feedback depend on it; the official
@@ -225,7 +226,8 @@ class Simulation:
         dropped = rng.random(len(emp)) < drop_p
         enrolled = ~dropped & (end > last_day)
         completed = ~dropped & ~enrolled
-        end = np.where(dropped, day + np.floor(rng.random(len(emp)) * duration).astype(int), end)
+        drop_day = np.minimum(day + np.floor(rng.random(len(emp)) * duration).astype(int), last_day)
+        end = np.where(dropped, drop_day, end)
 
         # Gains per competency slot, capped by how far the programme can take a participant.
         covered = progs.covers[program[:, None], comps.code[emp]]  # (m, K)
@@ -265,7 +267,7 @@ class Simulation:
         k = self.comps.code.shape[1]
         start = self.year_start(y)
         level = self.level_start[y][emp, slot] + self.drift[emp, slot] * (day - start) / DAYS
-        if self.events:
+        if any(len(e[0]) for e in self.events):
             ek = np.concatenate([e[0] for e in self.events])
             ed = np.concatenate([e[1] for e in self.events])
             eg = np.concatenate([e[2] for e in self.events])

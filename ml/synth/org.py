@@ -269,6 +269,7 @@ _GRADE_RANGE = {
     PT.PELAKSANA: (4, 11), PT.PENGAWAS: (9, 11), PT.ADMINISTRATOR: (10, 13),
     PT.JPT_PRATAMA: (12, 14), PT.JPT_MADYA: (14, 15), PT.JPT_UTAMA: (15, 16),
 }  # fmt: skip
+PPPK_FROM = 2019  # first PPPK appointments (UU 5/2014, PP 49/2018)
 _SKILLED = frozenset({"D4", "S1", "S2", "S3"})  # may hold a keahlian (Ahli …) position
 
 
@@ -296,14 +297,18 @@ def _people(
 
     staff = np.isin(ptype, [PT.PELAKSANA.value, PT.FUNGSIONAL.value])
     pppk_share = np.array([AGENCIES[a].pppk_share for a in agency])
-    pppk = staff & (rng.random(n) < pppk_share)
     # PPPK recruitment began in 2019, mostly of experienced teachers and health workers.
+    pppk = staff & (rng.random(n) < pppk_share) & (config.end_year >= PPPK_FROM)
     hire_age = np.where(
         np.isin(education, ["SMP", "SMA", "D3"]), rng.uniform(19, 29, n), rng.uniform(22, 33, n)
     )
     hire_year = np.minimum(birth_year + np.floor(hire_age).astype(np.int64), config.end_year)
-    pppk_year = rng.integers(max(2019, config.start_year - 2), config.end_year + 1, n)
+    pppk_year = rng.integers(
+        max(PPPK_FROM, config.start_year - 2), max(PPPK_FROM, config.end_year) + 1, n
+    )
     hire_year = np.where(pppk, np.maximum(pppk_year, birth_year + 22), hire_year)
+    # Supervisors and executives rate from the first period on: they served before it.
+    hire_year = np.where(staff, hire_year, np.minimum(hire_year, config.start_year - 2))
     hire_year = np.minimum(hire_year, config.end_year)
     hire_date = hire_year.astype(str).astype("datetime64[Y]").astype(
         "datetime64[D]"

@@ -305,3 +305,33 @@ def test_any_small_workforce_obeys_the_contract(
     assert report.ok, report.violations[:3]
     assert len(workforce.tables["employees"]) == employees
     assert workforce.tables["appraisals"]["period"].nunique() == periods
+
+
+def test_raters_served_before_the_periods_they_rate(workforce: Workforce) -> None:
+    emp = workforce.tables["employees"].set_index("employee_id")
+    a = workforce.tables["appraisals"]
+    rater_hired = emp.loc[a["rater_id"], "hire_date"].dt.year.to_numpy()
+    ratee_hired = emp.loc[a["employee_id"], "hire_date"].dt.year.to_numpy()
+    period = a["period"].astype(int).to_numpy()
+    assert (rater_hired <= period).all() and (ratee_hired <= period).all()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"training_effect": 0.0},
+        {"start_year": 2000},
+        {"assessment_rate": 0.0},
+        {"biased_raters": 1.0},
+    ],
+)
+def test_unusual_options_still_give_a_valid_workforce(tmp_path: Path, options: dict) -> None:
+    write_workforce(generate_workforce(SynthConfig(employees=200, seed=4, **options)), tmp_path)
+    assert validate_directory(tmp_path).ok
+
+
+def test_no_pppk_before_2019() -> None:
+    emp = generate_workforce(SynthConfig(employees=300, seed=4, start_year=2010)).tables[
+        "employees"
+    ]
+    assert (emp["employment_type"] == "PNS").all()
