@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from ml.config import get_settings
 from ml.console import console, err_console, frame_table, steps, violations_table
@@ -14,7 +15,12 @@ from ml.ingest import IngestError, ingest
 from ml.synth import SynthConfig, generate_workforce, write_workforce
 from ml.synth.generator import progress_steps
 from ml.tables import Violation
-from ml.validation import ValidationReport, validate_directory
+from ml.validation import (
+    UnknownTableError,
+    ValidationReport,
+    validate_directory,
+    write_violations,
+)
 
 app = typer.Typer(
     name="talenta",
@@ -59,6 +65,8 @@ def generate(
     """Generate a synthetic workforce with its ground truth (DESIGN §3)."""
     if fmt not in ("csv", "parquet"):
         raise _fail(f"--format must be csv or parquet, not {fmt!r}", 2)
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out {out} exists and is not a directory", 2)
     try:
         config = SynthConfig(
             employees=employees, seed=seed, biased_raters=biased_raters,
@@ -100,13 +108,14 @@ def validate(
     """Check a data directory against the contract; exit 1 on any violation, 0 when clean."""
     try:
         result = validate_directory(data_dir, require or ())
-    except ValueError as e:
+    except UnknownTableError as e:
         raise _fail(str(e), 2) from None
     _print_report(result, limit)
     if report is not None:
-        import pandas as pd
-
-        pd.DataFrame([v.__dict__ for v in result.violations]).to_csv(report, index=False)
+        try:
+            write_violations(result.violations, report)
+        except OSError as e:
+            raise _fail(f"cannot write --report {report}: {e.strerror}", 2) from None
     counts = ", ".join(f"{n} {len(t.frame):,} rows" for n, t in result.tables.items())
     if result.absent:
         console.print(f"absent (not checked): {', '.join(result.absent)}")
@@ -144,6 +153,14 @@ def ingest_command(
     console.print(f"[green]wrote[/] {out}: {', '.join(result.written)}")
 
 
+def _settings_problem(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"TALENTA_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+    return str(error)
+
+
 @app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")
 def demo(
     employees: Annotated[int | None, typer.Option(help="workforce size")] = None,
@@ -152,11 +169,14 @@ def demo(
     """Generate a workforce under TALENTA_HOME/data/raw, validate it and summarise it."""
     from ml.summary import workforce_summary
 
-    settings = get_settings()
-    config = SynthConfig(
-        employees=employees or settings.demo_employees,
-        seed=settings.demo_seed if seed is None else seed,
-    )
+    try:
+        settings = get_settings()
+        config = SynthConfig(
+            employees=settings.demo_employees if employees is None else employees,
+            seed=settings.demo_seed if seed is None else seed,
+        )
+    except (ValidationError, ValueError) as e:
+        raise _fail(_settings_problem(e), 2) from None
     raw = settings.raw_dir
     with steps(f"generating {config.employees:,} employees", progress_steps(config)) as advance:
         workforce = generate_workforce(config, advance)

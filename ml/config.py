@@ -20,6 +20,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MIN_WORKFORCE = 100  # the smallest generated workforce with every agency and level staffed
+
 
 class Settings(BaseSettings):
     """Deployment settings; every field can be set as ``TALENTA_<FIELD>``."""
@@ -33,7 +35,9 @@ class Settings(BaseSettings):
     mlflow_tracking_uri: str | None = Field(
         default=None, description="default: SQLite at HOME/models/mlflow.db"
     )
-    demo_employees: int = Field(default=10_000, ge=50, description="workforce size of `demo`")
+    demo_employees: int = Field(
+        default=10_000, ge=MIN_WORKFORCE, description="workforce size of `demo`"
+    )
     demo_seed: int = Field(default=7, description="seed of the demo workforce")
 
     @property

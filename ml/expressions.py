@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
@@ -49,14 +50,32 @@ def evaluate(expression: str, frame: pd.DataFrame) -> pd.Series:
         tree = ast.parse(expression, mode="eval")
     except SyntaxError as e:
         raise ExpressionError(f"cannot parse {expression!r}: {e.msg}") from None
-    result = _eval(tree.body, frame, expression)
+    try:
+        result = _eval(tree.body, frame, expression)
+    except (TypeError, ValueError, ArithmeticError) as e:
+        hint = _non_numeric(frame, tree)
+        raise ExpressionError(f"{expression!r} cannot be computed: {hint or e}") from None
     if not isinstance(result, pd.Series):
         result = pd.Series(result, index=frame.index)
     if pd.api.types.is_float_dtype(result):
+        result = result.where(np.isfinite(result))  # x / 0 is no value, not infinity
         whole = result.dropna()
         if (whole == whole.round()).all():
             return result.round().astype("Int64")
     return result
+
+
+def _non_numeric(frame: pd.DataFrame, tree: ast.Expression) -> str | None:
+    """Name the first column used in ``tree`` that holds text where numbers were meant."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in frame.columns:
+            values = frame[node.id]
+            bad = values.notna() & pd.to_numeric(values, errors="coerce").isna()
+            if bad.any():
+                first = bad.to_numpy().nonzero()[0][0]
+                row = values.index[first] + 2
+                return f"column {node.id!r} holds {values.iloc[first]!r} (source row {row})"
+    return None
 
 
 def _column(frame: pd.DataFrame, name: str, expression: str) -> pd.Series:

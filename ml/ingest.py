@@ -33,7 +33,7 @@ import re
 import shutil
 import string
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ class ColumnRule(_Strict):
     constant: str | int | float | None = None
     template: str | None = None
     expr: str | None = None
-    values: dict[str, str | int | float] | None = None  # recode source values
+    values: dict[str | int | float, str | int | float] | None = None  # recode source values
     default: str | int | float | None = None  # for values absent from ``values``
     case: str | None = None  # "upper_code": "Sales & Marketing" → "SALES_MARKETING"
     format: str | None = None  # a Python format spec, e.g. "{:0>18}"
@@ -194,12 +194,20 @@ def ingest(src: Path, mapping_path: Path, out: Path) -> IngestResult:
     # Collect the value-map misses reported while mapping.
     unmapped.extend(n for t in tables for n in tables[t].attrs.pop("unmapped_values", []))
 
+    if out.exists() and not out.is_dir():
+        raise IngestError(f"{out}: exists and is not a directory")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out.parent))
     try:
         for table, frame in tables.items():
             frame.to_csv(staging / f"{table}.csv", index=False, lineterminator="\n")
+        # Tables already in --out (from another export) must agree with the new ones.
+        for name in TABLES:
+            for kept in (out / f"{name}.csv", out / f"{name}.parquet"):
+                if name not in tables and kept.is_file():
+                    (staging / kept.name).symlink_to(kept.resolve())
         report = validate_directory(staging)
+        _locate_in_source(report, tables, source_path.name)
         result = IngestResult(summaries, unmapped, report)
         if report.ok:
             out.mkdir(parents=True, exist_ok=True)
@@ -212,6 +220,21 @@ def ingest(src: Path, mapping_path: Path, out: Path) -> IngestResult:
         return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _locate_in_source(
+    report: ValidationReport, tables: dict[str, pd.DataFrame], source_name: str
+) -> None:
+    """Point violations in freshly mapped tables at the source row they came from."""
+    located = []
+    for v in report.violations:
+        table = v.file.rsplit(".", 1)[0]
+        lines = tables[table].attrs.get("source_rows") if table in tables else None
+        if lines is None or v.row is None:
+            located.append(v)
+            continue
+        located.append(replace(v, file=f"{source_name} → {table}", row=int(lines[v.row - 2])))
+    report.violations = located
 
 
 def read_source(path: Path, source: Source) -> pd.DataFrame:
@@ -228,6 +251,8 @@ def read_source(path: Path, source: Source) -> pd.DataFrame:
         )  # fmt: skip
     except UnicodeDecodeError as e:
         raise IngestError(f"{path}: not {source.encoding} text (offset {e.start})") from None
+    except LookupError:
+        raise IngestError(f"{path}: unknown encoding {source.encoding!r} in the mapping") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise IngestError(f"{path}: cannot read as CSV: {e}") from None
 
@@ -261,13 +286,16 @@ def map_table(
             columns[name] = values
             misses.extend(f"{table}.{name}: {m}" for m in missed)
         frames.append(pd.DataFrame(columns, index=rows.index))
-    frame = pd.concat(frames, ignore_index=True)
+    frame = pd.concat(frames)
     if mapping.distinct:
         before = len(frame)
-        frame = frame.drop_duplicates(list(spec.key), keep="first").reset_index(drop=True)
+        frame = frame[~frame.duplicated(list(spec.key), keep="first").to_numpy()]
         if before > len(frame):
             notes.append(f"{before - len(frame):,} repeated keys merged")
+    source_rows = frame.index.to_numpy() + 2  # the source's header is row 1
+    frame = frame.reset_index(drop=True)
     frame.attrs["unmapped_values"] = misses
+    frame.attrs["source_rows"] = source_rows
     return frame, notes
 
 
@@ -275,12 +303,14 @@ def apply_rule(rows: pd.DataFrame, rule: ColumnRule, where: str) -> tuple[pd.Ser
     """One contract column from the source rows, as text; and the value-map misses."""
     try:
         values = _base_values(rows, rule)
-    except (ExpressionError, KeyError, ValueError) as e:
+    except (ExpressionError, ValueError) as e:
         raise IngestError(f"{where}: {e}") from None
     misses: list[str] = []
     text = values.astype("str").where(values.notna())
     if rule.values is not None:
-        table = {str(k): str(v) for k, v in rule.values.items()}
+        # 5, "5" and a float column's "5.0" are the same code
+        table = {_canonical(str(k)): str(v) for k, v in rule.values.items()}
+        text = text.str.replace(r"^(-?[0-9]+)\.0+$", r"\1", regex=True)
         mapped = text.map(table)
         missing = text.notna() & mapped.isna()
         if rule.default is not None:
@@ -307,14 +337,24 @@ def apply_rule(rows: pd.DataFrame, rule: ColumnRule, where: str) -> tuple[pd.Ser
         text = parsed.dt.strftime("%Y-%m-%d")
     if rule.format:
         fmt = rule.format
-        text = text.map(lambda v: fmt.format(v) if isinstance(v, str) else v)
+        try:
+            text = text.map(lambda v: fmt.format(v) if isinstance(v, str) else v)
+        except (ValueError, IndexError, KeyError) as e:
+            raise IngestError(
+                f"{where}.format: {fmt!r} cannot format the text values: {e}"
+            ) from None
     return text.astype("str").where(text.notna()), misses
+
+
+def _canonical(code: str) -> str:
+    return re.sub(r"^(-?[0-9]+)\.0+$", r"\1", code)
 
 
 def _base_values(rows: pd.DataFrame, rule: ColumnRule) -> pd.Series:
     if rule.column is not None:
         if rule.column not in rows.columns:
-            raise KeyError(f"no source column {rule.column!r} (columns: {', '.join(rows.columns)})")
+            columns = ", ".join(rows.columns)
+            raise ValueError(f"no source column {rule.column!r} (columns: {columns})")
         return rows[rule.column]
     if rule.constant is not None:
         return pd.Series(str(rule.constant), index=rows.index, dtype="str")
@@ -331,7 +371,7 @@ def _fill_template(template: str, rows: pd.DataFrame) -> pd.Series:
         if name is None:
             continue
         if name not in rows.columns:
-            raise KeyError(f"template names unknown column {name!r}")
+            raise ValueError(f"template names unknown column {name!r}")
         col = rows[name]
         part = col.map(lambda v, s=spec: format(v, s) if pd.notna(v) else None) if spec else col
         out = out + part.astype("str").where(part.notna())

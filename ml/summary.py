@@ -16,7 +16,7 @@ def workforce_summary(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
     return {
         "employees per agency": employees_per_agency(tables["employees"]),
         "predikat, last period (official raters)": predikat_distribution(tables["appraisals"]),
-        "Job-Person Match (BRIN 3/2023 categories)": jpm_categories(
+        "Job-Person Match over recently assessed competencies (BRIN 3/2023)": jpm_categories(
             tables["employees"],
             tables["position_requirements"],
             tables["competency_assessments"],

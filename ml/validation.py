@@ -9,7 +9,7 @@ Three layers, each reported with file, row, column, value and rule:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,10 @@ from ml.tables import LoadedTable, TableError, Violation, find_table, read_table
 
 # Every other table refers to employees, so a directory without it cannot be checked.
 ALWAYS_REQUIRED = ("employees",)
+
+
+class UnknownTableError(ValueError):
+    """A table name that is not part of the contract."""
 
 
 @dataclass
@@ -65,7 +69,7 @@ def validate_directory(data_dir: Path, require: Iterable[str] = ()) -> Validatio
     required = {*ALWAYS_REQUIRED, *require}
     unknown = required - set(TABLES)
     if unknown:
-        raise ValueError(
+        raise UnknownTableError(
             f"unknown table(s) {', '.join(sorted(unknown))}; known: {', '.join(TABLES)}"
         )
     for name, spec in TABLES.items():
@@ -205,3 +209,9 @@ def _show(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     return str(value)
+
+
+def write_violations(violations: Iterable[Violation], path: Path) -> None:
+    """Every violation as a CSV (with its header even when there is none)."""
+    columns = [f.name for f in fields(Violation)]
+    pd.DataFrame([asdict(v) for v in violations], columns=columns).to_csv(path, index=False)

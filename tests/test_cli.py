@@ -75,3 +75,36 @@ def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.Monk
     for heading in ("employees per agency", "predikat", "Job-Person Match"):
         assert heading in result.output
     assert "KEPAHIANG" in result.output and "OPTIMAL" in result.output
+
+
+def test_user_errors_are_one_line_never_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    cases = [
+        (["generate", "--employees", "300", "--out", str(a_file)], "not a directory"),
+        (["validate", str(tmp_path), "--report", str(tmp_path / "no" / "r.csv")], "cannot write"),
+        (["validate", str(tmp_path), "--require", "pegawai"], "unknown table"),
+        (["demo", "--employees", "50"], "at least 100"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code in (1, 2), (args, result.output)
+        assert message in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    monkeypatch.setenv("TALENTA_DEMO_EMPLOYEES", "abc")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["demo"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2 and "TALENTA_DEMO_EMPLOYEES" in result.output
+
+
+def test_clean_report_has_a_header(tmp_path: Path, workforce_dir: Path) -> None:
+    report = tmp_path / "r.csv"
+    assert (
+        runner.invoke(app, ["validate", str(workforce_dir), "--report", str(report)]).exit_code == 0
+    )
+    assert report.read_text().splitlines() == ["file,row,column,value,rule,severity"]

@@ -167,3 +167,81 @@ def test_missing_source(tiny: tuple[Path, Path], tmp_path: Path) -> None:
 def test_shipped_mappings_load() -> None:
     names = {load_mapping(p).name for p in MAPPINGS.glob("*.yaml")}
     assert names == {"wns_hr_promotion", "eth_insteval_ratings"}
+
+
+def test_numeric_codes_match_whatever_their_spelling(tmp_path: Path) -> None:
+    src = _write(tmp_path / "tiny.csv", "id,rating\n1,5.0\n2,3\n")
+    mapping = _write(
+        tmp_path / "m.yaml",
+        """
+name: t
+source: {file: tiny.csv}
+tables:
+  employees:
+    columns:
+      employee_id: {column: id, format: "{:0>18}"}
+      agency_id: {constant: X}
+      unit_id: {constant: U}
+  appraisals:
+    columns:
+      employee_id: {column: id, format: "{:0>18}"}
+      period: {constant: "2020"}
+      rater_role: {constant: ATASAN}
+      hasil_kerja_rating: {column: rating, values: {5: DI_ATAS, 3: SESUAI}}
+      perilaku_rating: {column: rating, values: {"5": DI_ATAS, "3.0": SESUAI}}
+""",
+    )
+    result = ingest(src, mapping, tmp_path / "out")
+    assert result.validation.ok and not any("value map" in line for line in result.unmapped)
+    app = pd.read_csv(tmp_path / "out" / "appraisals.csv")
+    assert app["hasil_kerja_rating"].tolist() == ["DI_ATAS", "SESUAI"]
+    assert app["perilaku_rating"].tolist() == ["DI_ATAS", "SESUAI"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('"born + 0"', '"born + sex"'), "column 'sex' holds 'f' (source row 2)"),
+        (
+            ('format: "{:0>18}"}\n      birth_year', 'format: "{:018d}"}\n      birth_year'),
+            "format",
+        ),
+        (
+            ("source: {file: tiny.csv}", "source: {file: tiny.csv, encoding: latin-9x}"),
+            "unknown encoding",
+        ),
+    ],
+)
+def test_data_errors_in_a_mapping_are_clear(
+    tiny: tuple[Path, Path], tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    src, mapping = tiny
+    _write(mapping, MAPPING.replace(*change))
+    with pytest.raises(IngestError) as info:
+        ingest(src, mapping, tmp_path / "out")
+    assert message in str(info.value)
+
+
+def test_violations_point_at_the_source_row(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    src, mapping = tiny
+    _write(src, SOURCE.replace("31/12/2015", "31/12/1970"))  # hired before birth, row 4
+    result = ingest(src, mapping, tmp_path / "out")
+    assert not result.validation.ok
+    (violation,) = result.validation.errors
+    assert (violation.file, violation.row) == ("tiny.csv → employees", 4)
+
+
+def test_tables_already_in_out_must_agree(
+    tiny: tuple[Path, Path], tmp_path: Path, workforce_dir: Path
+) -> None:
+    import shutil
+
+    src, mapping = tiny
+    out = tmp_path / "out"
+    shutil.copytree(workforce_dir, out, ignore=shutil.ignore_patterns("ground_truth"))
+    before = (out / "employees.csv").read_bytes()
+    result = ingest(src, mapping, out)
+    # The generated trainings name employees the new employees table does not have.
+    assert not result.validation.ok
+    assert any(v.file == "trainings.csv" for v in result.validation.errors)
+    assert (out / "employees.csv").read_bytes() == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-MIN_EMPLOYEES = 100
+from ml.config import MIN_WORKFORCE as MIN_EMPLOYEES
 
 
 @dataclass(frozen=True)
