@@ -3,9 +3,11 @@ of the package and render the result; the work itself lives in the modules they 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import pandas as pd
 import typer
 from pydantic import ValidationError
 
@@ -21,6 +23,9 @@ from ml.validation import (
     validate_directory,
     write_violations,
 )
+
+if TYPE_CHECKING:
+    from ml.features import FeatureSet
 
 app = typer.Typer(
     name="talenta",
@@ -159,6 +164,77 @@ def _settings_problem(error: Exception) -> str:
             f"TALENTA_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
         )
     return str(error)
+
+
+@app.command(
+    epilog="Example: talenta features data/raw --as-of 2025-12-31 "
+    "--out data/processed/features.parquet"
+)
+def features(
+    data_dir: Annotated[Path, typer.Argument(help="directory of contract tables")],
+    as_of: Annotated[str, typer.Option(help="date (YYYY-MM-DD): nothing after it is read")],
+    out: Annotated[Path, typer.Option(help="Parquet file, one row per employee and competency")],
+    employees_out: Annotated[
+        Path | None, typer.Option(help="Parquet file for the wide per-employee view")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="pandas (one machine) or dask")] = "pandas",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster")
+    ] = None,
+    partitions: Annotated[
+        int | None, typer.Option(help="Dask: employee groups (default: 2 per worker)")
+    ] = None,
+) -> None:
+    """Point-in-time features of every employee: competency profiles from their history."""
+    from ml.features import build_features
+    from ml.features.io import FeatureInputError, load_tables, write_features
+
+    try:
+        date = pd.Timestamp(as_of)
+    except ValueError:
+        raise _fail(f"--as-of must be a date (YYYY-MM-DD), not {as_of!r}", 2) from None
+    if engine not in ("pandas", "dask"):
+        raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
+    with steps(f"features as of {date:%Y-%m-%d} ({engine})", 6) as advance:
+        try:
+            if engine == "dask":
+                result = _features_on_dask(data_dir, date, scheduler, partitions, advance)
+            else:
+                advance("reading")
+                tables = load_tables(data_dir)
+                result = build_features(tables, date, progress=advance)
+        except FeatureInputError as e:
+            raise _fail(str(e)) from None
+        advance("writing")
+        write_features(result, out, employees_out)
+    console.print(
+        f"wrote {out}: {len(result.competencies):,} employee-competency rows, "
+        f"{len(result.employees):,} employees"
+    )
+
+
+def _features_on_dask(
+    data_dir: Path,
+    as_of: pd.Timestamp,
+    scheduler: str | None,
+    partitions: int | None,
+    advance: Callable[[str], None],
+) -> FeatureSet:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise _fail("--engine dask needs the extra: pip install 'talenta[dask]'", 2) from None
+    from ml.features.distributed import build_features_dask
+
+    if scheduler:
+        with Client(scheduler) as client:
+            return build_features_dask(
+                data_dir, as_of, client=client, n_partitions=partitions, progress=advance
+            )
+    with LocalCluster(processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        return build_features_dask(
+            data_dir, as_of, client=client, n_partitions=partitions, progress=advance
+        )
 
 
 @app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")

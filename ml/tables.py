@@ -69,7 +69,7 @@ def read_table(path: Path, spec: TableSpec) -> tuple[LoadedTable, list[Violation
     violations: list[Violation] = []
     typed = {}
     for name, column in spec.columns.items():
-        values, bad = _parse(raw[name], column.kind)
+        values, bad = parse_column(raw[name], column.kind)
         typed[name] = values
         violations.extend(
             Violation(path.name, int(i) + first_row, name, str(raw[name].iat[i]), why)
@@ -140,7 +140,7 @@ def _check_header(path: Path, header: list[str], spec: TableSpec) -> None:
         )
 
 
-def _parse(values: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, str]]]:
+def parse_column(values: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, str]]]:
     """Type one column; return it and the (position, reason) of each cell that is not its kind."""
     present = values.notna().to_numpy()
     if kind == "str":

@@ -184,12 +184,36 @@ def _wide(
         }
     )
     n = len(roster)
+    names: list[str] = [str(c) for c in pivot.columns]
+    pivot = pivot[sorted(names, key=_pivot_order)]
     wide = people.join(summary.reindex(range(n))).join(pivot.reindex(range(n)))
     wide[["n_competencies", "n_gaps_known", "n_gaps_positive"]] = (
         wide[["n_competencies", "n_gaps_known", "n_gaps_positive"]].fillna(0).astype("int64")
     )
     wide.insert(0, "employee_id", roster["employee_id"].to_numpy())
     return wide.reset_index(drop=True)
+
+
+PIVOTED = ("required_level", "last_level", "gap")
+
+
+def _pivot_order(column: str) -> tuple[str, int]:
+    """Competency columns of the wide view by code, then requirement, level, gap."""
+    for i, name in enumerate(PIVOTED):
+        if column.startswith(f"{name}_"):
+            return column.removeprefix(f"{name}_"), i
+    raise ValueError(column)
+
+
+def wide_column_order(columns: Sequence[str], employee_columns: Sequence[str]) -> list[str]:
+    """The canonical column order of the wide view, whatever subset of codes it holds."""
+    pivoted = sorted(
+        (c for c in columns if c.startswith(tuple(f"{p}_" for p in PIVOTED))), key=_pivot_order
+    )
+    rest = [
+        c for c in columns if c not in pivoted and c not in employee_columns and c != "employee_id"
+    ]
+    return ["employee_id", *employee_columns, *[c for c in rest if c != "as_of"], *pivoted, "as_of"]
 
 
 def build_training_examples(
