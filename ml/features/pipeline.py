@@ -184,8 +184,8 @@ def _wide(
         }
     )
     n = len(roster)
-    names: list[str] = [str(c) for c in pivot.columns]
-    pivot = pivot[sorted(names, key=_pivot_order)]
+    order: list[str] = sorted((str(c) for c in pivot.columns), key=_pivot_order)
+    pivot = pivot[order]
     wide = people.join(summary.reindex(range(n))).join(pivot.reindex(range(n)))
     wide[["n_competencies", "n_gaps_known", "n_gaps_positive"]] = (
         wide[["n_competencies", "n_gaps_known", "n_gaps_positive"]].fillna(0).astype("int64")
