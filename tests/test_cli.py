@@ -56,7 +56,7 @@ def test_generate_refuses_bad_options(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "csv or parquet" in result.output
 
 
-@pytest.mark.parametrize("command", ["generate", "validate", "ingest", "demo"])
+@pytest.mark.parametrize("command", ["generate", "validate", "ingest", "features", "demo"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -108,3 +108,48 @@ def test_clean_report_has_a_header(tmp_path: Path, workforce_dir: Path) -> None:
         runner.invoke(app, ["validate", str(workforce_dir), "--report", str(report)]).exit_code == 0
     )
     assert report.read_text().splitlines() == ["file,row,column,value,rule,severity"]
+
+
+def test_features_command_writes_parquet(tmp_path: Path, workforce_dir: Path) -> None:
+    out, wide = tmp_path / "f.parquet", tmp_path / "e.parquet"
+    result = runner.invoke(
+        app,
+        ["features", str(workforce_dir), "--as-of", "2024-12-31", "--out", str(out),
+         "--employees-out", str(wide)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows, people = pd.read_parquet(out), pd.read_parquet(wide)
+    assert len(people) <= 400 and len(rows) == people["n_competencies"].sum()
+    assert {"gap", "last_level", "jp_36m", "required_level"} <= set(rows.columns)
+    assert "gender" not in people.columns and "birth_year" not in people.columns
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "kemarin"], "must be a date"),
+        (["--as-of", "2024-12-31", "--engine", "spark"], "pandas or dask"),
+    ],
+)
+def test_features_command_refuses_bad_options(
+    tmp_path: Path, workforce_dir: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(
+        app, ["features", str(workforce_dir), "--out", str(tmp_path / "f.parquet"), *args]
+    )
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_features_command_names_an_unparsable_cell(tmp_path: Path, workforce_dir: Path) -> None:
+    import shutil
+
+    data = Path(shutil.copytree(workforce_dir, tmp_path / "w"))
+    frame = pd.read_csv(data / "appraisals.csv", dtype=str, keep_default_na=False)
+    frame.loc[4, "kpi_attainment"] = "tinggi"
+    frame.to_csv(data / "appraisals.csv", index=False)
+    result = runner.invoke(
+        app, ["features", str(data), "--as-of", "2024-12-31", "--out", str(tmp_path / "f.pq")]
+    )
+    assert result.exit_code == 1
+    assert "appraisals.csv" in result.output and "row 6" in result.output
+    assert "talenta validate" in result.output

@@ -30,7 +30,9 @@ def test_dask_equals_pandas(client: object, workforce_dir: Path, as_of: str) -> 
     from ml.features.distributed import build_features_dask, sorted_like_dask
 
     expected = sorted_like_dask(build_features(load_tables(workforce_dir), as_of))
-    got = build_features_dask(workforce_dir, as_of, client=client, n_partitions=3, blocksize="200KB")
+    got = build_features_dask(
+        workforce_dir, as_of, client=client, n_partitions=3, blocksize="200KB"
+    )
     pd.testing.assert_frame_equal(got.competencies, expected.competencies)
     pd.testing.assert_frame_equal(got.employees, expected.employees)
     assert got.employee_columns == expected.employee_columns
