@@ -49,11 +49,11 @@ import json, resource, sys, time
 from pathlib import Path
 from distributed import Client, LocalCluster
 from ml.features.distributed import build_features_dask
-with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-    with Client(cluster) as client:
-        start = time.perf_counter()
-        features = build_features_dask(Path(sys.argv[1]), sys.argv[2], client=client)
-        done = time.perf_counter()
+cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+with cluster, Client(cluster) as client:
+    start = time.perf_counter()
+    features = build_features_dask(Path(sys.argv[1]), sys.argv[2], client=client)
+    done = time.perf_counter()
 print(json.dumps({"load_and_features_s": done - start, "rows": len(features.competencies),
                   "peak_rss_mib_driver": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "peak_rss_mib_largest_worker":
@@ -92,9 +92,10 @@ def features(employee):
         age = (as_of - done["end_date"]).dt.days / 30.4375
         last = mine.iloc[-1] if len(mine) else None
         months = (as_of - last["assessed_on"]).days / 30.4375 if last is not None else np.nan
+        fresh = last is not None and months <= 36
         rows.append({
             "code": code, "last": last["level"] if last is not None else np.nan,
-            "gap": max(0, required - last["level"]) if last is not None and months <= 36 else np.nan,
+            "gap": max(0, required - last["level"]) if fresh else np.nan,
             "trend": np.polyfit((mine["assessed_on"] - as_of).dt.days / 365.25, mine["level"], 1)[0]
                      if mine["assessed_on"].nunique() > 1 else np.nan,
             **{f"jp_{m}m": done["jp"][age < m].sum() for m in (12, 24, 36)},
@@ -162,7 +163,8 @@ def main() -> None:
             "dask_peak_rss_mib_driver": round(dask_run["peak_rss_mib_driver"]),
             "dask_peak_rss_mib_largest_worker": round(dask_run["peak_rss_mib_largest_worker"]),
             "dask_vs_pandas_load_and_features": round(
-                (pandas_run["load_s"] + pandas_run["features_s"]) / dask_run["load_and_features_s"], 2
+                (pandas_run["load_s"] + pandas_run["features_s"]) / dask_run["load_and_features_s"],
+                2,
             ),
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,82 +1,109 @@
 """Employee features from appraisal history: ratings and predikat counts over the last 1/3/5
-periods, the last predikat, KPI attainment (mean and slope), service users' feedback, 360° input."""
+periods, the last predikat, KPI attainment (mean and slope), service users' feedback, 360° input.
+
+Computed on integer codes with ``np.bincount`` per roster position: appraisals are the largest
+table (one row per employee, period and rater), and grouping its strings dominated the run time.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from ml.features.keys import slope
-from ml.scoring import Predikat, Rating, predikat_kinerja_many
+from ml.features.keys import code_of, group_mean, group_slope
+from ml.scoring import Predikat, Rating, predikat_kinerja
 
 WINDOWS = (1, 3, 5)
+RATINGS = [r.value for r in Rating]
+PREDIKATS = [p.value for p in Predikat]
+# The predikat matrix on codes: PREDIKAT_MATRIX[hasil, perilaku] is a position in PREDIKATS.
+PREDIKAT_MATRIX = np.array(
+    [[PREDIKATS.index(predikat_kinerja(h, p).value) for p in RATINGS] for h in RATINGS]
+)
 RATING_VALUE = {Rating.DI_BAWAH.value: 0.0, Rating.SESUAI.value: 1.0, Rating.DI_ATAS.value: 2.0}
 
 
-def appraisal_features(appraisals: pd.DataFrame) -> pd.DataFrame:
-    """One row per appraised employee, indexed by roster position.
+def appraisal_features(appraisals: pd.DataFrame, n_employees: int) -> pd.DataFrame:
+    """One row per roster position (0 … n_employees − 1).
 
     ``appraisals`` carry ``period_end`` (see :func:`ml.features.point_in_time.known_at`) and the
-    roster position ``emp`` (see :meth:`ml.features.keys.Keys.with_positions`).
-    Counts look at the employee's own last N official (ATASAN) periods.
+    roster position ``emp`` (see :meth:`ml.features.keys.Keys.with_positions`). Counts look at
+    the employee's own last N official (ATASAN) periods; an employee never appraised has zero
+    counts and unknown (NaN) means.
     """
-    a = appraisals
-    official = a[a["rater_role"] == "ATASAN"].sort_values(["emp", "period_end"], kind="stable")
-    official = official.drop_duplicates(["emp", "period_end"], keep="last")
-    predikat = official["predikat"].where(
-        official["predikat"].notna(),
-        pd.Series(
-            predikat_kinerja_many(official["hasil_kerja_rating"], official["perilaku_rating"]),
-            index=official.index,
-        ),
-    )
-    recency = official.groupby("emp", sort=False).cumcount(ascending=False).to_numpy()
-    group = official["emp"].to_numpy()
+    official = appraisals[(appraisals["rater_role"] == "ATASAN").to_numpy()]
+    emp = official["emp"].to_numpy()
+    end = official["period_end"].to_numpy().astype("int64")
+    order = np.lexsort((end, emp))
+    emp, end = emp[order], end[order]
+    # one official appraisal per employee and period: the last listed wins
+    keep = np.append((emp[1:] != emp[:-1]) | (end[1:] != end[:-1]), True)[: len(emp)]
+    order, emp = order[keep], emp[keep]
+    rows = official.iloc[order]
+    recency = _rank_from_last(emp)
 
-    columns: dict[str, pd.Series] = {}
-    indicators = {
-        **{f"hasil_{r.value}": official["hasil_kerja_rating"] == r.value for r in Rating},
-        **{f"perilaku_{r.value}": official["perilaku_rating"] == r.value for r in Rating},
-        **{f"predikat_{p.value}": predikat == p.value for p in Predikat},
-    }
-    flags = pd.DataFrame({k: v.to_numpy() for k, v in indicators.items()}, dtype="int64")
+    hasil = code_of(rows["hasil_kerja_rating"], RATINGS)
+    perilaku = code_of(rows["perilaku_rating"], RATINGS)
+    # an appraisal without a stored predikat gets the rule's (PermenPAN-RB 6/2022)
+    predikat = code_of(rows["predikat"], PREDIKATS)
+    derivable = (predikat < 0) & (hasil >= 0) & (perilaku >= 0)
+    predikat[derivable] = PREDIKAT_MATRIX[hasil[derivable], perilaku[derivable]]
+
+    def count(n: int, codes: np.ndarray, value: int) -> np.ndarray:
+        hits = (recency < n) & (codes == value)
+        return np.bincount(emp, weights=hits, minlength=n_employees).astype("int64")
+
+    columns: dict[str, np.ndarray | pd.Series] = {}
     for n in WINDOWS:
-        within = pd.DataFrame(flags.to_numpy() * (recency < n)[:, None], columns=flags.columns)
-        sums = within.groupby(group, sort=False).sum()
-        columns.update({f"{c}_last{n}": sums[c] for c in sums.columns})
+        columns |= {f"hasil_{r}_last{n}": count(n, hasil, i) for i, r in enumerate(RATINGS)}
+        columns |= {f"perilaku_{r}_last{n}": count(n, perilaku, i) for i, r in enumerate(RATINGS)}
+        columns |= {f"predikat_{p}_last{n}": count(n, predikat, i) for i, p in enumerate(PREDIKATS)}
+    columns["n_periods"] = np.bincount(emp, minlength=n_employees).astype("int64")
 
+    last_code = np.full(n_employees, -1)
+    last_code[emp[recency == 0]] = predikat[recency == 0]
     recent = recency < max(WINDOWS)
-    last = official[recency == 0].set_index("emp")
-    years = official["period_end"].dt.year + official["period_end"].dt.day_of_year / 366
-    kpi = official["kpi_attainment"].where(recent)
-    feedback = official["community_feedback"].where(recent)
-    by_emp = pd.DataFrame({"kpi": kpi, "fb": feedback, "score": official["score"].where(recent)})
-    means = by_emp.groupby(group, sort=False).mean()
-    columns.update(
-        {
-            "n_periods": official.groupby("emp", sort=False).size(),
-            "last_predikat": pd.Series(predikat[recency == 0].to_numpy(), index=last.index),
-            "kpi_mean": means["kpi"],
-            "kpi_slope_per_year": slope(years.where(recent), kpi, group),
-            "feedback_mean": means["fb"],
-            "score_mean": means["score"],
-        }
+    years = (
+        rows["period_end"].dt.year.to_numpy() + rows["period_end"].dt.day_of_year.to_numpy() / 366
     )
+    kpi = rows["kpi_attainment"].to_numpy(float)
+    columns |= {
+        "last_predikat": pd.Series(
+            np.where(last_code >= 0, np.array(PREDIKATS, dtype=object)[last_code], None),
+            dtype="str",
+        ),
+        "kpi_mean": group_mean(emp[recent], kpi[recent], n_employees),
+        "kpi_slope_per_year": group_slope(emp[recent], years[recent], kpi[recent], n_employees),
+        "feedback_mean": group_mean(
+            emp[recent], rows["community_feedback"].to_numpy(float)[recent], n_employees
+        ),
+        "score_mean": group_mean(emp[recent], rows["score"].to_numpy(float)[recent], n_employees),
+    }
 
     # 360° input: the mean of colleagues' two ratings on 0 (DI_BAWAH) … 2 (DI_ATAS).
-    peers = a[a["rater_role"] != "ATASAN"]
-    if len(peers):
-        value = (
-            peers["hasil_kerja_rating"].map(RATING_VALUE)
-            + peers["perilaku_rating"].map(RATING_VALUE)
-        ) / 2
-        columns["peer_rating_mean"] = value.groupby(peers["emp"].to_numpy(), sort=False).mean()
-    else:
-        columns["peer_rating_mean"] = pd.Series(dtype="float64")
+    peers = appraisals[(appraisals["rater_role"] != "ATASAN").to_numpy()]
+    value = (
+        peers["hasil_kerja_rating"].map(RATING_VALUE).astype("float64")
+        + peers["perilaku_rating"].map(RATING_VALUE).astype("float64")
+    ) / 2
+    columns["peer_rating_mean"] = group_mean(
+        peers["emp"].to_numpy(), value.to_numpy(float), n_employees
+    )
     return pd.DataFrame(columns).rename_axis("emp")
+
+
+def _rank_from_last(group: np.ndarray) -> np.ndarray:
+    """0 for the last row of each run of equal ``group`` values, 1 for the one before, …"""
+    n = len(group)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    last_of_run = np.append(np.flatnonzero(group[1:] != group[:-1]), n - 1)
+    run_end = np.repeat(last_of_run, np.diff(np.append(-1, last_of_run)))
+    return run_end - np.arange(n)
 
 
 def count_columns() -> list[str]:
     """The columns that count appraisals: 0, not unknown, for an employee never appraised."""
-    names = [f"hasil_{r.value}" for r in Rating] + [f"perilaku_{r.value}" for r in Rating]
-    names += [f"predikat_{p.value}" for p in Predikat]
+    names = [f"hasil_{r}" for r in RATINGS] + [f"perilaku_{r}" for r in RATINGS]
+    names += [f"predikat_{p}" for p in PREDIKATS]
     return [f"{c}_last{n}" for n in WINDOWS for c in names] + ["n_periods"]

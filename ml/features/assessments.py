@@ -5,31 +5,42 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.features.keys import Keys, months_between, slope
+from ml.features.keys import Keys, group_slope
+
+DAYS_PER_MONTH = 30.4375
 
 
 def assessment_features(assessments: pd.DataFrame, keys: Keys, as_of: pd.Timestamp) -> pd.DataFrame:
-    """One row per assessed (employee, competency), indexed by pair key.
+    """One row per assessed (employee, competency), indexed by pair key (sorted).
 
     ``assessments`` carry the roster position ``emp`` (see :meth:`Keys.with_positions`).
-
     Columns: ``last_level``, ``assessment_age_months``, ``last_method``, ``n_assessments`` and
     ``level_trend_per_year`` (least-squares slope over all past assessments; NaN below two dates).
     """
     pair = keys.pair(assessments["emp"].to_numpy(), keys.code(assessments["competency_code"]))
-    a = assessments.assign(pair=pair)[pair >= 0]
-    a = a.sort_values(["pair", "assessed_on"], kind="stable")
-    last = a.drop_duplicates("pair", keep="last").set_index("pair")
-    years_before = (a["assessed_on"] - as_of) / pd.Timedelta(days=365.25)
+    ok = pair >= 0
+    day = (assessments["assessed_on"].to_numpy()[ok] - as_of.to_datetime64()) / np.timedelta64(
+        1, "D"
+    )
+    pair, level = pair[ok], assessments["level"].to_numpy(float)[ok]
+    method = assessments["method"].to_numpy()[ok] if len(pair) else np.empty(0, dtype=object)
+    order = np.lexsort((day, pair))
+    pair, day, level, method = pair[order], day[order], level[order], method[order]
+    starts = (
+        np.flatnonzero(np.append(True, pair[1:] != pair[:-1])) if len(pair) else np.empty(0, int)
+    )
+    ends = np.append(starts[1:], len(pair)) - 1
+    run = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(pair))))
     return pd.DataFrame(
         {
-            "last_level": last["level"].astype("float64"),
-            "assessment_age_months": months_between(last["assessed_on"], as_of),
-            "last_method": last["method"],
-            "n_assessments": a.groupby("pair", sort=False).size().astype("int64"),
-            "level_trend_per_year": slope(years_before, a["level"], a["pair"].to_numpy()),
-        }
-    ).rename_axis("pair")
+            "last_level": level[ends],
+            "assessment_age_months": -day[ends] / DAYS_PER_MONTH,
+            "last_method": pd.array(method[ends], dtype="str"),
+            "n_assessments": (ends - starts + 1).astype("int64"),
+            "level_trend_per_year": group_slope(run, day / 365.25, level, len(starts)),
+        },
+        index=pd.Index(pair[starts], name="pair"),
+    )
 
 
 def deterministic_gap(

@@ -10,33 +10,76 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True)
 class Keys:
-    employees: pd.Index  # employee_id, in roster order
-    codes: pd.Index  # competency_code
+    employees: pa.Array  # employee_id, in roster order
+    codes: pa.Array  # competency_code, sorted
 
     @classmethod
     def of(cls, employee_ids: pd.Series, codes: pd.Series) -> Keys:
-        return cls(pd.Index(employee_ids.to_numpy()), pd.Index(sorted(codes.dropna().unique())))
+        return cls(_text(employee_ids), _text(pd.Series(sorted(codes.dropna().unique()))))
+
+    @property
+    def n_codes(self) -> int:
+        return len(self.codes)
 
     def employee(self, employee_ids: pd.Series) -> np.ndarray:
         """Roster position of each id; −1 for an id not on the roster."""
-        return np.asarray(self.employees.get_indexer(pd.Index(employee_ids)), dtype=np.int64)
+        return _positions(employee_ids, self.employees)
 
     def code(self, codes: pd.Series) -> np.ndarray:
         """Position of each competency code; −1 for an unknown code."""
-        return np.asarray(self.codes.get_indexer(pd.Index(codes)), dtype=np.int64)
+        return _positions(codes, self.codes)
 
     def pair(self, emp: np.ndarray, code: np.ndarray) -> np.ndarray:
         """One int64 per (roster position, code position); −1 where either is unknown."""
-        return np.where((emp >= 0) & (code >= 0), emp * len(self.codes) + code, -1)
+        return np.where((emp >= 0) & (code >= 0), emp * self.n_codes + code, -1)
 
     def with_positions(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` restricted to rostered employees, with their roster position as ``emp``."""
-        emp = self.employee(frame["employee_id"])
-        return frame.assign(emp=emp)[emp >= 0]
+        """``frame`` with each row's roster position as ``emp`` in place of ``employee_id``.
+
+        Rows of employees not on the roster get −1.
+        """
+        return frame.drop(columns="employee_id").assign(emp=self.employee(frame["employee_id"]))
+
+
+def _text(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype("str").to_numpy(dtype=object), type=pa.string())
+
+
+def _positions(values: pd.Series, value_set: pa.Array) -> np.ndarray:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # look up each category once, then broadcast through the integer codes
+        per_category = _positions(pd.Series(values.cat.categories), value_set)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, per_category[codes], -1)
+    # Arrow's hash lookup on the string buffers: about 4× pandas' Index.get_indexer on NIPs.
+    found = pc.index_in(pa.array(values.astype("str"), type=pa.string()), value_set=value_set)
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def expand(group: np.ndarray, link_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One-to-many expansion on integers: each row of group ``g`` once per link of ``g``.
+
+    ``link_group`` must be sorted. Returns (row, link) positions; rows with ``group`` −1 or a
+    group without links yield nothing.
+    """
+    size = int(max(group.max(initial=-1), link_group.max(initial=-1))) + 1
+    per_group = np.bincount(link_group, minlength=size)
+    first = np.searchsorted(link_group, np.arange(size))
+    counts = np.where(group >= 0, per_group[np.maximum(group, 0)], 0)
+    row = np.repeat(np.arange(len(group)), counts)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return row, np.repeat(first[np.maximum(group, 0)], counts) + within
+
+
+def code_of(values: pd.Series, vocabulary: list[str]) -> np.ndarray:
+    """Position of each value in ``vocabulary``; −1 for empty or unknown values."""
+    return _positions(values, pa.array(vocabulary, type=pa.string()))
 
 
 def months_between(earlier: pd.Series | np.ndarray, later: pd.Timestamp) -> np.ndarray:
@@ -45,14 +88,22 @@ def months_between(earlier: pd.Series | np.ndarray, later: pd.Timestamp) -> np.n
     return np.asarray(days, dtype=float) / 30.4375
 
 
-def slope(x: pd.Series, y: pd.Series, group: np.ndarray) -> pd.Series:
-    """Least-squares slope of ``y`` on ``x`` within each group (NaN below two distinct x)."""
-    frame = pd.DataFrame(
-        {"g": group, "n": 1.0, "x": x.to_numpy(float), "y": y.to_numpy(float)}
-    ).dropna()
-    frame["xx"] = frame["x"] ** 2
-    frame["xy"] = frame["x"] * frame["y"]
-    s = frame.groupby("g", sort=False)[["n", "x", "y", "xx", "xy"]].sum()
-    denominator = s["n"] * s["xx"] - s["x"] ** 2
-    valid = denominator > 1e-9 * s["n"] ** 2
-    return ((s["n"] * s["xy"] - s["x"] * s["y"]) / denominator).where(valid)
+def group_mean(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Mean of the known ``values`` of each group 0 … size − 1 (NaN for none)."""
+    known = ~np.isnan(values)
+    total = np.bincount(group[known], weights=values[known], minlength=size)
+    count = np.bincount(group[known], minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def group_slope(group: np.ndarray, x: np.ndarray, y: np.ndarray, size: int) -> np.ndarray:
+    """Least-squares slope of y on x in each group 0 … size − 1; NaN below two distinct x."""
+    known = ~(np.isnan(x) | np.isnan(y))
+    g, x, y = group[known], x[known], y[known]
+    n, sx, sy, sxx, sxy = (
+        np.bincount(g, weights=w, minlength=size) for w in (np.ones_like(x), x, y, x * x, x * y)
+    )
+    denominator = n * sxx - sx**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 1e-9 * n**2, (n * sxy - sx * sy) / denominator, np.nan)

@@ -13,8 +13,8 @@ from ml.codes import competency_group_of
 from ml.features.appraisals import appraisal_features, count_columns
 from ml.features.assessments import assessment_features, deterministic_gap
 from ml.features.employees import employee_features
-from ml.features.keys import Keys
-from ml.features.point_in_time import Tables, known_at
+from ml.features.keys import Keys, code_of, expand
+from ml.features.point_in_time import DATED, Tables, known_rows, period_end
 from ml.features.trainings import competency_training_features, employee_training_features
 from ml.scoring import BRIN_3_2023
 
@@ -71,13 +71,14 @@ def build_features(
     as_of = pd.Timestamp(as_of)
     step = progress or (lambda _: None)
     step("point in time")
-    known = known_at(tables, as_of)
-    roster = known["employees"].reset_index(drop=True)
-    keys = Keys.of(roster["employee_id"], _all_codes(known))
-    # NIP strings are looked up once; every builder groups and joins on roster positions.
-    for name in ("competency_assessments", "appraisals", "trainings"):
-        if name in known:
-            known[name] = keys.with_positions(known[name])
+    employees = tables["employees"]
+    roster = employees[known_rows("employees", employees, as_of)].reset_index(drop=True)
+    keys = Keys.of(roster["employee_id"], _all_codes(tables))
+    known = {name: t for name, t in tables.items() if name not in (*DATED, "employees")}
+    known["employees"] = roster
+    for name in DATED:
+        if name in tables:
+            known[name] = _known_compact(name, tables[name], keys, as_of)
 
     step("employees")
     people = _employee_view(known, roster, as_of)
@@ -87,6 +88,24 @@ def build_features(
     step("wide view")
     wide = _wide(people, per_competency, emp, roster).assign(as_of=as_of)
     return FeatureSet(per_competency.assign(as_of=as_of), wide, tuple(people.columns))
+
+
+# Code columns of the dated tables: dictionary-encoded, so that row filters move integers.
+CODE_COLUMNS = {
+    "competency_assessments": ("competency_code", "method"),
+    "appraisals": ("period", "rater_role", "hasil_kerja_rating", "perilaku_rating", "predikat"),
+    "trainings": ("program_id", "status"),
+}
+
+
+def _known_compact(name: str, frame: pd.DataFrame, keys: Keys, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The rows of a dated table known on ``as_of`` of rostered employees, compact: roster
+    positions (``emp``) in place of NIP strings and categorical codes, filtered once."""
+    compact = keys.with_positions(frame).astype({c: "category" for c in CODE_COLUMNS[name]})
+    if name == "appraisals":
+        compact["period_end"] = period_end(compact["period"])
+    known = known_rows(name, frame, as_of, compact.get("period_end"))
+    return compact[known & (compact["emp"].to_numpy() >= 0)]
 
 
 def _all_codes(known: Tables) -> pd.Series:
@@ -102,7 +121,7 @@ def _employee_view(known: Tables, roster: pd.DataFrame, as_of: pd.Timestamp) -> 
     n = len(roster)
     people = employee_features(roster, as_of)
     if "appraisals" in known:
-        people = people.join(appraisal_features(known["appraisals"]).reindex(range(n)))
+        people = people.join(appraisal_features(known["appraisals"], n))
     else:
         people = people.reindex(columns=[*people.columns, *count_columns()])
     counts = count_columns()
@@ -122,21 +141,27 @@ def _competency_rows(
 ) -> pd.DataFrame:
     if "position_requirements" not in known:
         return pd.DataFrame(columns=["employee_id", "competency_code", "emp"])
-    rows = roster[["employee_id", "position_id"]].reset_index(names="emp")
-    rows = rows.merge(known["position_requirements"], on="position_id", how="inner", sort=False)
-    rows = rows.sort_values(["emp", "competency_code"], kind="stable").reset_index(drop=True)
-    pair = keys.pair(rows["emp"].to_numpy(), keys.code(rows["competency_code"]))
+    # Roster × requirements on integers: each employee once per competency of the position,
+    # in roster order and by competency code within an employee.
+    requirements = known["position_requirements"]
+    positions = list(requirements["position_id"].unique())
+    code = keys.code(requirements["competency_code"])
+    link_position = code_of(requirements["position_id"], positions)
+    order = np.lexsort((code, link_position))
+    emp, link = expand(code_of(roster["position_id"], positions), link_position[order])
+    code = code[order][link]
+    names = np.asarray(keys.codes.to_pylist(), dtype=object)
+    groups = np.array([competency_group_of(c).value for c in names], dtype=object)
     out = pd.DataFrame(
         {
-            "employee_id": rows["employee_id"],
-            "competency_code": rows["competency_code"],
-            "competency_group": rows["competency_code"].map(
-                {c: competency_group_of(c).value for c in rows["competency_code"].unique()}
-            ),
-            "required_level": rows["required_level"].astype("float64"),
-            "emp": rows["emp"],
+            "employee_id": roster["employee_id"].take(emp).reset_index(drop=True),
+            "competency_code": pd.Series(names[code], dtype="str"),
+            "competency_group": pd.Series(groups[code], dtype="str"),
+            "required_level": requirements["required_level"].to_numpy(float)[order][link],
+            "emp": emp,
         }
     )
+    pair = keys.pair(emp, code)
     if "competency_assessments" in known:
         assessed = assessment_features(known["competency_assessments"], keys, as_of)
         out = pd.concat([out, assessed.reindex(pair).reset_index(drop=True)], axis=1)

@@ -4,46 +4,53 @@ A row is dated by the moment its content became known: an assessment on ``assess
 appraisal at the end of its period (31 December for ``YYYY``, the month's last day for ``YYYY-MM``);
 a training on its ``end_date`` (completion or drop-out; a status read before it would come from the
 future, so rows still running on ``as_of`` count for nothing). Employees hired after ``as_of`` did
-not exist yet. Everything a feature reads passes through :func:`known_at` first.
+not exist yet. Everything a feature reads passes through :func:`known_rows` first.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 Tables = dict[str, pd.DataFrame]
+DATED = ("competency_assessments", "appraisals", "trainings")
 
 
 def period_end(period: pd.Series) -> pd.Series:
     """The last day of each appraisal period (``YYYY`` or ``YYYY-MM``)."""
-    distinct = pd.Series(period.dropna().unique())
-    ends = pd.Series(_period_end(distinct).to_numpy(), index=distinct.to_numpy())
-    return period.map(ends).astype("datetime64[ns]")
-
-
-def _period_end(period: pd.Series) -> pd.Series:
-    text = period.astype("str")
+    values = np.asarray(period, dtype=object)  # plain or categorical text
+    text = pd.Series(pd.unique(values[pd.notna(values)]), dtype="str")
     yearly = text.str.len() == 4
-    month_start = pd.to_datetime(
-        text.where(~yearly, text + "-12").str.cat(pd.Series("-01", index=text.index)),
-        format="%Y-%m-%d",
-    )
-    return (month_start + pd.offsets.MonthEnd(0)).astype("datetime64[ns]")
+    first = pd.to_datetime(text.where(~yearly, text + "-12") + "-01", format="%Y-%m-%d")
+    ends = pd.Series((first + pd.offsets.MonthEnd(0)).to_numpy(), index=text.to_numpy())
+    return pd.Series(ends.reindex(values).to_numpy(), index=period.index, dtype="datetime64[ns]")
+
+
+def known_rows(
+    name: str, frame: pd.DataFrame, as_of: pd.Timestamp, ends: pd.Series | None = None
+) -> np.ndarray:
+    """Which rows of table ``name`` were known on ``as_of`` (all rows of undated tables).
+
+    ``ends``: the appraisals' period ends, when the caller has them already.
+    """
+    if name == "employees":
+        known = ~(frame["hire_date"] > as_of)
+    elif name == "competency_assessments":
+        known = frame["assessed_on"] <= as_of
+    elif name == "appraisals":
+        known = (period_end(frame["period"]) if ends is None else ends) <= as_of
+    elif name == "trainings":
+        known = frame["end_date"] <= as_of
+    else:
+        return np.ones(len(frame), dtype=bool)
+    return np.asarray(known.fillna(False), dtype=bool)
 
 
 def known_at(tables: Tables, as_of: pd.Timestamp) -> Tables:
-    """The tables as they stood on ``as_of`` (inclusive); undated tables pass unchanged."""
-    out = dict(tables)
-    employees = tables["employees"]
-    out["employees"] = employees[~(employees["hire_date"] > as_of)]
-    if "competency_assessments" in tables:
-        a = tables["competency_assessments"]
-        out["competency_assessments"] = a[a["assessed_on"] <= as_of]
-    if "appraisals" in tables:
-        a = tables["appraisals"]
-        ends = period_end(a["period"])
-        out["appraisals"] = a[(ends <= as_of).to_numpy()].assign(period_end=ends[ends <= as_of])
-    if "trainings" in tables:
-        t = tables["trainings"]
-        out["trainings"] = t[t["end_date"] <= as_of]
+    """The tables as they stood on ``as_of`` (inclusive); appraisals gain ``period_end``."""
+    out = {name: frame[known_rows(name, frame, as_of)] for name, frame in tables.items()}
+    if "appraisals" in out:
+        out["appraisals"] = out["appraisals"].assign(
+            period_end=period_end(out["appraisals"]["period"])
+        )
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.features.keys import Keys, months_between
+from ml.features.keys import Keys, code_of, expand, months_between
 from ml.scoring import development_hours_by_employee
 
 JP_WINDOWS_MONTHS = (12, 24, 36)
@@ -48,22 +48,12 @@ def _rows_per_competency(
     program_id: pd.Series, catalog: pd.DataFrame, keys: Keys
 ) -> tuple[np.ndarray, np.ndarray]:
     """Expand trainings to one (training row, competency position) per code of the programme."""
-    links = (
-        catalog[["program_id", "competency_codes"]]
-        .assign(code=catalog["competency_codes"].str.split(";"))
-        .explode("code")
-    )
-    programs = pd.Index(catalog["program_id"])
-    link_program = np.asarray(programs.get_indexer(pd.Index(links["program_id"])), dtype=np.int64)
-    order = np.argsort(link_program, kind="stable")  # links grouped by programme
-    link_program, link_code = link_program[order], keys.code(links["code"])[order]
-    program = np.asarray(programs.get_indexer(pd.Index(program_id)), dtype=np.int64)
-    known = program >= 0
-    first = np.searchsorted(link_program, program)  # the programme's first link
-    counts = np.where(known, np.bincount(link_program, minlength=len(programs))[program], 0)
-    row = np.repeat(np.arange(len(program)), counts)
-    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return row, link_code[np.repeat(first, counts) + within]
+    programs = list(catalog["program_id"])
+    links = catalog.assign(code=catalog["competency_codes"].str.split(";")).explode("code")
+    link_program = code_of(links["program_id"], programs)
+    order = np.argsort(link_program, kind="stable")
+    row, link = expand(code_of(program_id, programs), link_program[order])
+    return row, keys.code(links["code"])[order][link]
 
 
 def employee_training_features(
