@@ -8,12 +8,14 @@ validation can report all problems of a file at once instead of stopping at the 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from ml.schemas import TABLES, Severity, TableSpec
 
@@ -60,15 +62,28 @@ def find_table(data_dir: Path, name: str) -> Path | None:
     return found[0] if found else None
 
 
-def read_table(path: Path, spec: TableSpec) -> tuple[LoadedTable, list[Violation]]:
-    """Read and type one table; raise :class:`TableError` when the file itself is unusable."""
-    raw = _read_parquet(path) if path.suffix == ".parquet" else _read_csv(path)
-    _check_header(path, raw.attrs.get("header", list(raw.columns)), spec)
-    raw = raw[list(spec.columns)].reset_index(drop=True)
+def read_table(
+    path: Path, spec: TableSpec, columns: Sequence[str] | None = None
+) -> tuple[LoadedTable, list[Violation]]:
+    """Read and type one table; raise :class:`TableError` when the file itself is unusable.
+
+    ``columns`` reads only those (the header is still checked whole): a consumer that needs
+    a few columns of a large table does not pay for the rest in memory.
+    """
+    wanted = list(spec.columns) if columns is None else list(columns)
+    if path.suffix == ".parquet":
+        header = _parquet_header(path)
+        _check_header(path, header, spec)
+        raw = _read_parquet(path, wanted)
+    else:
+        raw = _read_csv(path, wanted)
+        _check_header(path, raw.attrs["header"], spec)
+    raw = raw[wanted].reset_index(drop=True)
     first_row = 1 if path.suffix == ".parquet" else 2
     violations: list[Violation] = []
     typed = {}
-    for name, column in spec.columns.items():
+    for name in wanted:
+        column = spec.columns[name]
         values, bad = parse_column(raw[name], column.kind)
         typed[name] = values
         violations.extend(
@@ -92,15 +107,17 @@ def write_table(frame: pd.DataFrame, data_dir: Path, name: str, fmt: Format = "c
     return path
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise TableError(path, "the file is empty (expected a header row)")
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f), [])
+        unique = len(set(header)) == len(header)  # else the header check names the repeats
         frame = pd.read_csv(
             path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8",
             skip_blank_lines=False,  # a blank line is a record, and row numbers stay true
+            usecols=[c for c in columns if c in header] if unique else None,
         )  # fmt: skip
         frame.attrs["header"] = header
         return frame
@@ -114,9 +131,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise TableError(path, f"not a well-formed CSV: {str(e).strip()}") from None
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _parquet_header(path: Path) -> list[str]:
     try:
-        return pd.read_parquet(path)
+        return list(pq.read_schema(path).names)
+    except Exception as e:  # pyarrow raises several unrelated types for a damaged file
+        raise TableError(path, f"not a readable Parquet file ({type(e).__name__}: {e})") from None
+
+
+def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, columns=columns)
     except Exception as e:  # pyarrow raises several unrelated types for a damaged file
         raise TableError(path, f"not a readable Parquet file ({type(e).__name__}: {e})") from None
 

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ml.features.io import FeatureInputError
-from ml.features.pipeline import FeatureSet, build_features, wide_column_order
+from ml.features.pipeline import INPUT_COLUMNS, FeatureSet, build_features, wide_column_order
 from ml.features.point_in_time import Tables
 from ml.schemas import TABLES
 from ml.tables import find_table, parse_column  # the same typing as the pandas engine
@@ -34,14 +34,14 @@ def partition_of(employee_id: pd.Series, n_partitions: int) -> pd.Series:
 
 
 def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    columns = TABLES[name].columns
-    return pd.DataFrame({c: parse_column(frame[c], spec.kind)[0] for c, spec in columns.items()})
+    kinds = TABLES[name].columns
+    return pd.DataFrame({c: parse_column(frame[c], kinds[c].kind)[0] for c in INPUT_COLUMNS[name]})
 
 
 def _read(path: Path, name: str, blocksize: str) -> Any:
     import dask.dataframe as dd
 
-    columns = list(TABLES[name].columns)
+    columns = list(INPUT_COLUMNS[name])
     if path.suffix == ".parquet":
         frame = dd.read_parquet(path, columns=columns)
     else:

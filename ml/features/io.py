@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ml.features.pipeline import FeatureSet
+from ml.features.pipeline import INPUT_COLUMNS, FeatureSet
 from ml.features.point_in_time import Tables
 from ml.schemas import TABLES
 from ml.tables import TableError, find_table, read_table
@@ -16,12 +16,14 @@ class FeatureInputError(Exception):
     """The data directory cannot feed the pipeline; the message says what to fix."""
 
 
-def load_tables(data_dir: Path) -> Tables:
+def load_tables(data_dir: Path, columns: dict[str, tuple[str, ...]] | None = None) -> Tables:
     """Typed tables of ``data_dir``; refuses a directory whose cells do not parse.
 
     Parsing is the part of validation features cannot do without; the full rule check is
     ``talenta validate``, run once when data arrives rather than on every feature build.
+    ``columns`` (default: what the feature pipeline reads) limits what is loaded per table.
     """
+    columns = INPUT_COLUMNS if columns is None else columns
     if not data_dir.is_dir():
         raise FeatureInputError(f"{data_dir}: no such directory")
     tables: Tables = {}
@@ -30,7 +32,7 @@ def load_tables(data_dir: Path) -> Tables:
             path = find_table(data_dir, name)
             if path is None:
                 continue
-            table, problems = read_table(path, spec)
+            table, problems = read_table(path, spec, columns.get(name))
         except TableError as e:
             raise FeatureInputError(str(e)) from None
         if problems:

@@ -18,10 +18,30 @@ from ml.features.point_in_time import DATED, Tables, known_rows, period_end
 from ml.features.trainings import competency_training_features, employee_training_features
 from ml.scoring import BRIN_3_2023
 
+# Per-competency features are stored as float32: levels, JP, months and scores need no more
+# than 7 significant digits, and at national scale (tens of millions of rows) it halves memory.
+FLOAT = np.float32
 STALE_MONTHS = 36  # an assessment older than this no longer tells today's level (DESIGN §2.3)
 MINIMUM_JP = 20
 LABEL_HORIZON_MONTHS = 24
 Progress = Callable[[str], None]
+
+# The columns features read; nothing else is loaded (protected attributes least of all).
+INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "employees": (
+        "employee_id", "agency_id", "position_id", "position_type", "grade", "education",
+        "employment_type", "hire_date",
+    ),
+    "competencies": ("competency_code", "name", "group"),
+    "position_requirements": ("position_id", "competency_code", "required_level"),
+    "competency_assessments": ("employee_id", "competency_code", "assessed_on", "level", "method"),
+    "appraisals": (
+        "employee_id", "period", "rater_role", "hasil_kerja_rating", "perilaku_rating",
+        "predikat", "kpi_attainment", "community_feedback", "score",
+    ),
+    "trainings": ("employee_id", "program_id", "end_date", "jp", "status", "post_score"),
+    "training_catalog": ("program_id", "competency_codes"),
+}  # fmt: skip
 
 COMPETENCY_TRAINING_COLUMNS = (
     "jp_12m", "jp_24m", "jp_36m", "programs_completed", "dropped_count",
@@ -157,14 +177,13 @@ def _competency_rows(
             "employee_id": roster["employee_id"].take(emp).reset_index(drop=True),
             "competency_code": pd.Series(names[code], dtype="str"),
             "competency_group": pd.Series(groups[code], dtype="str"),
-            "required_level": requirements["required_level"].to_numpy(float)[order][link],
+            "required_level": requirements["required_level"].to_numpy(FLOAT)[order][link],
             "emp": emp,
         }
     )
     pair = keys.pair(emp, code)
     if "competency_assessments" in known:
-        assessed = assessment_features(known["competency_assessments"], keys, as_of)
-        out = pd.concat([out, assessed.reindex(pair).reset_index(drop=True)], axis=1)
+        _attach(out, assessment_features(known["competency_assessments"], keys, as_of), pair)
     else:
         out = out.assign(last_level=np.nan, assessment_age_months=np.nan, last_method=None,
                          n_assessments=0, level_trend_per_year=np.nan)  # fmt: skip
@@ -176,12 +195,34 @@ def _competency_rows(
         trained = competency_training_features(
             known["trainings"], known["training_catalog"], keys, as_of
         )
-        out = pd.concat([out, trained.reindex(pair).reset_index(drop=True)], axis=1)
+        _attach(out, trained, pair)
     else:
         out = out.reindex(columns=[*out.columns, *COMPETENCY_TRAINING_COLUMNS])
     counted = ["jp_12m", "jp_24m", "jp_36m", "programs_completed", "dropped_count"]
-    out[counted] = out[counted].fillna(0).astype("float64")
+    out[counted] = out[counted].fillna(0).astype(FLOAT)
     return out
+
+
+def _attach(rows: pd.DataFrame, features: pd.DataFrame, pair: np.ndarray) -> None:
+    """Add ``features`` (indexed by pair key) to ``rows`` in place, one column at a time.
+
+    Column by column, so that joining features onto millions of rows never copies the whole
+    table (a concat or join would, twice over).
+    """
+    features = features.sort_index()
+    if features.empty:
+        for name in features.columns:
+            rows[name] = pd.Series(np.nan, index=rows.index).astype(features[name].dtype)
+        return
+    keys = features.index.to_numpy()
+    at = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+    found = keys[at] == pair
+    for name in features.columns:
+        values = features[name]
+        if pd.api.types.is_numeric_dtype(values):
+            rows[name] = np.where(found, values.to_numpy(FLOAT)[at], np.nan).astype(FLOAT)
+        else:
+            rows[name] = values.iloc[at].reset_index(drop=True).where(found)
 
 
 def _wide(

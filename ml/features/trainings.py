@@ -9,39 +9,52 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.features.keys import Keys, code_of, expand, months_between
+from ml.features.keys import Keys, code_of, expand, group_mean, months_between
 from ml.scoring import development_hours_by_employee
 
 JP_WINDOWS_MONTHS = (12, 24, 36)
+DAYS_PER_MONTH = 30.4375
 
 
 def competency_training_features(
     trainings: pd.DataFrame, catalog: pd.DataFrame, keys: Keys, as_of: pd.Timestamp
 ) -> pd.DataFrame:
     """One row per (employee, competency) a finished programme targeted, indexed by pair key."""
-    t = trainings[trainings["status"].isin(["COMPLETED", "DROPPED"])]
+    finished = trainings["status"].isin(["COMPLETED", "DROPPED"]).to_numpy()
+    t = trainings[finished]
     row, code = _rows_per_competency(t["program_id"], catalog, keys)
     pair = keys.pair(t["emp"].to_numpy()[row], code)
+    valid = pair >= 0
+    row, pair = row[valid], pair[valid]
+    groups, group = np.unique(pair, return_inverse=True)
+    size = len(groups)
 
     completed = (t["status"] == "COMPLETED").to_numpy()[row]
-    age = months_between(t["end_date"].to_numpy()[row], as_of)
+    days = (as_of.to_datetime64() - t["end_date"].to_numpy()[row]) / np.timedelta64(1, "D")
+    age = days / DAYS_PER_MONTH
     jp = t["jp"].to_numpy(float)[row]
-    columns = {f"jp_{m}m": np.where(completed & (age < m), jp, 0.0) for m in JP_WINDOWS_MONTHS}
-    frame = pd.DataFrame(
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=weights, minlength=size)
+
+    columns = {
+        f"jp_{m}m": total(np.where(completed & (age < m), jp, 0.0)) for m in JP_WINDOWS_MONTHS
+    }
+    # the most recent completion: the smallest age among completed rows of each group
+    recent = np.full(size, np.inf)
+    np.minimum.at(recent, group[completed], age[completed])
+    return pd.DataFrame(
         {
             **columns,
-            "programs_completed": completed.astype("int64"),
-            "dropped_count": (~completed).astype("int64"),
-            "months_since": np.where(completed, age, np.nan),
-            "post_score": np.where(completed, t["post_score"].to_numpy(float)[row], np.nan),
-        }
-    )[pair >= 0]
-    grouped = frame.groupby(pair[pair >= 0], sort=False)
-    sums = grouped[[*columns, "programs_completed", "dropped_count"]].sum()
-    return sums.assign(
-        months_since_training=grouped["months_since"].min(),
-        mean_post_score=grouped["post_score"].mean(),
-    ).rename_axis("pair")
+            "programs_completed": total(completed.astype(float)),
+            "dropped_count": total((~completed).astype(float)),
+            "months_since_training": np.where(np.isinf(recent), np.nan, recent),
+            "mean_post_score": group_mean(
+                group, np.where(completed, t["post_score"].to_numpy(float)[row], np.nan), size
+            ),
+        },
+        index=pd.Index(groups, name="pair"),
+    )
 
 
 def _rows_per_competency(
