@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _report import report
+
 GENERATE = """
 import sys
 from pathlib import Path
@@ -167,11 +169,7 @@ def main() -> None:
                 2,
             ),
         }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    width = max(map(len, result))
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
+    report(result, args.out)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ writing its output, a figure that survives a noisy machine better than seconds d
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _report import report
 
 GENERATE = """
 import sys
@@ -75,11 +76,7 @@ def main() -> None:
         "baseline_write_only_s": round(float(floor), 2),
         "ratio_to_write_only": round(wall / float(floor), 2),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    width = max(map(len, result))
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
+    report(result, args.out)
 
 
 if __name__ == "__main__":

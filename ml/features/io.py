@@ -54,6 +54,3 @@ def write_features(features: FeatureSet, out: Path, employees_out: Path | None) 
         employees_out.parent.mkdir(parents=True, exist_ok=True)
         features.employees.to_parquet(employees_out, index=False)
 
-
-def read_features(path: Path) -> pd.DataFrame:
-    return pd.read_parquet(path)
