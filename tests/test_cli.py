@@ -72,6 +72,8 @@ def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.Monk
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert (tmp_path / "data" / "raw" / "employees.csv").is_file()
+    features = pd.read_parquet(tmp_path / "data" / "processed" / "features.parquet")
+    assert features["employee_id"].nunique() == 400 and "gap" in features.columns
     for heading in ("employees per agency", "predikat", "Job-Person Match"):
         assert heading in result.output
     assert "KEPAHIANG" in result.output and "OPTIMAL" in result.output

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from ml.features.pipeline import INPUT_COLUMNS, FeatureSet
 from ml.features.point_in_time import Tables
 from ml.schemas import TABLES
@@ -53,4 +51,3 @@ def write_features(features: FeatureSet, out: Path, employees_out: Path | None) 
     if employees_out is not None:
         employees_out.parent.mkdir(parents=True, exist_ok=True)
         features.employees.to_parquet(employees_out, index=False)
-
