@@ -190,7 +190,9 @@ def features(
     from ml.features.io import FeatureInputError, load_tables, write_features
 
     try:
-        date = pd.Timestamp(as_of)
+        date = pd.to_datetime(as_of, format="%Y-%m-%d")
+        if pd.isna(date):
+            raise ValueError(as_of)
     except ValueError:
         raise _fail(f"--as-of must be a date (YYYY-MM-DD), not {as_of!r}", 2) from None
     if engine not in ("pandas", "dask"):
@@ -268,7 +270,8 @@ def demo(
     tables = report.frames()
     for title, frame in workforce_summary(tables).items():
         console.print(frame_table(frame, title))
-    as_of = pd.Timestamp(f"{config.end_year}-12-31")
+    # the day after the last period: its appraisals are final (ml/features/point_in_time.py)
+    as_of = pd.Timestamp(f"{config.end_year + 1}-01-01")
     out = settings.processed_dir / "features.parquet"
     with steps(f"features as of {as_of:%Y-%m-%d}", 4) as advance:
         features = build_features(tables, as_of, progress=advance)

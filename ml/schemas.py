@@ -39,6 +39,10 @@ Kind = Literal["str", "int", "float", "date"]
 Severity = Literal["ERROR", "WARNING"]
 
 
+# The pandas type each kind is read into (``ml.tables``).
+DTYPES = {"str": "str", "int": "Int64", "float": "float64", "date": "datetime64[ns]"}
+
+
 @dataclass(frozen=True)
 class Column:
     """One contract column: its kind, whether it may be empty, and its value rules."""
@@ -67,11 +71,10 @@ class TableSpec:
 
     def schema(self) -> pa.DataFrameSchema:
         """The pandera schema of the parsed (typed) table."""
-        dtypes = {"str": str, "int": "Int64", "float": float, "date": "datetime64[ns]"}
         return pa.DataFrameSchema(
             {
                 name: pa.Column(
-                    dtypes[col.kind], checks=list(col.checks), nullable=col.nullable, coerce=False
+                    DTYPES[col.kind], checks=list(col.checks), nullable=col.nullable, coerce=False
                 )
                 for name, col in self.columns.items()
             },

@@ -6,9 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ml.features.pipeline import STALE_MONTHS
 from ml.scoring import BRIN_3_2023, Predikat
-
-STALE_MONTHS = 36  # assessments older than this say nothing about today's level (DESIGN §2.3)
 
 
 def workforce_summary(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

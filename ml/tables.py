@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ml.schemas import TABLES, Severity, TableSpec
+from ml.schemas import DTYPES, TABLES, Severity, TableSpec
 
 Format = Literal["csv", "parquet"]
 
@@ -52,6 +52,13 @@ class LoadedTable:
 
     def row_number(self, index: int) -> int:
         return int(index) + self.first_row
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """Table ``name`` with no rows and the types :func:`read_table` gives."""
+    return pd.DataFrame(
+        {c: pd.Series(dtype=DTYPES[col.kind]) for c, col in TABLES[name].columns.items()}
+    )
 
 
 def find_table(data_dir: Path, name: str) -> Path | None:

@@ -23,23 +23,30 @@ PREDIKAT_MATRIX = np.array(
 RATING_VALUE = {Rating.DI_BAWAH.value: 0.0, Rating.SESUAI.value: 1.0, Rating.DI_ATAS.value: 2.0}
 
 
-def appraisal_features(appraisals: pd.DataFrame, n_employees: int) -> pd.DataFrame:
+def appraisal_features(
+    appraisals: pd.DataFrame, n_employees: int, as_of: pd.Timestamp
+) -> pd.DataFrame:
     """One row per roster position (0 … n_employees − 1).
 
     ``appraisals`` carry ``period_end`` (see :func:`ml.features.point_in_time.known_at`) and the
-    roster position ``emp`` (see :meth:`ml.features.keys.Keys.with_positions`). Counts look at
-    the employee's own last N official (ATASAN) periods; an employee never appraised has zero
-    counts and unknown (NaN) means.
+    roster position ``emp`` (see :meth:`ml.features.keys.Keys.with_positions`). The windows
+    "last N periods" are the official (ATASAN) appraisals of periods that ended within the N years
+    before ``as_of`` (yearly periods are the norm), so an old appraisal never passes for a recent
+    one; ``years_since_last_appraisal`` says how old the last one is. An employee never appraised
+    has zero counts and unknown (NaN) values.
     """
     official = appraisals[(appraisals["rater_role"] == "ATASAN").to_numpy()]
     emp = official["emp"].to_numpy()
     end = official["period_end"].to_numpy().astype("int64")
-    order = np.lexsort((end, emp))
+    # two official raters in one period (a mid-year move): the one with the larger rater_id
+    # stands, whatever the row order of the export
+    rater = code_of(official["rater_id"], sorted(official["rater_id"].dropna().unique()))
+    order = np.lexsort((rater, end, emp))
     emp, end = emp[order], end[order]
-    # one official appraisal per employee and period: the last listed wins
     keep = np.append((emp[1:] != emp[:-1]) | (end[1:] != end[:-1]), True)[: len(emp)]
     order, emp = order[keep], emp[keep]
     rows = official.iloc[order]
+    ended = rows["period_end"].to_numpy()
     recency = _rank_from_last(emp)
 
     hasil = code_of(rows["hasil_kerja_rating"], RATINGS)
@@ -50,7 +57,8 @@ def appraisal_features(appraisals: pd.DataFrame, n_employees: int) -> pd.DataFra
     predikat[derivable] = PREDIKAT_MATRIX[hasil[derivable], perilaku[derivable]]
 
     def count(n: int, codes: np.ndarray, value: int) -> np.ndarray:
-        hits = (recency < n) & (codes == value)
+        within = ended > (as_of - pd.DateOffset(years=n)).to_datetime64()
+        hits = within & (codes == value)
         return np.bincount(emp, weights=hits, minlength=n_employees).astype("int64")
 
     columns: dict[str, np.ndarray | pd.Series] = {}
@@ -62,16 +70,20 @@ def appraisal_features(appraisals: pd.DataFrame, n_employees: int) -> pd.DataFra
 
     last_code = np.full(n_employees, -1)
     last_code[emp[recency == 0]] = predikat[recency == 0]
-    recent = recency < max(WINDOWS)
-    years = (
-        rows["period_end"].dt.year.to_numpy() + rows["period_end"].dt.day_of_year.to_numpy() / 366
+    last_end = np.full(n_employees, np.nan)
+    last_end[emp[recency == 0]] = (as_of.to_datetime64() - ended[recency == 0]) / np.timedelta64(
+        1, "D"
     )
+    recent = ended > (as_of - pd.DateOffset(years=max(WINDOWS))).to_datetime64()
+    # periods on a month grid (a year is exactly 1.0), so a yearly trend reads per year
+    years = rows["period_end"].dt.year.to_numpy() + rows["period_end"].dt.month.to_numpy() / 12
     kpi = rows["kpi_attainment"].to_numpy(float)
     columns |= {
         "last_predikat": pd.Series(
             np.where(last_code >= 0, np.array(PREDIKATS, dtype=object)[last_code], None),
             dtype="str",
         ),
+        "years_since_last_appraisal": last_end / 365.25,
         "kpi_mean": group_mean(emp[recent], kpi[recent], n_employees),
         "kpi_slope_per_year": group_slope(emp[recent], years[recent], kpi[recent], n_employees),
         "feedback_mean": group_mean(
@@ -100,10 +112,3 @@ def _rank_from_last(group: np.ndarray) -> np.ndarray:
     last_of_run = np.append(np.flatnonzero(group[1:] != group[:-1]), n - 1)
     run_end = np.repeat(last_of_run, np.diff(np.append(-1, last_of_run)))
     return run_end - np.arange(n)
-
-
-def count_columns() -> list[str]:
-    """The columns that count appraisals: 0, not unknown, for an employee never appraised."""
-    names = [f"hasil_{r}" for r in RATINGS] + [f"perilaku_{r}" for r in RATINGS]
-    names += [f"predikat_{p}" for p in PREDIKATS]
-    return [f"{c}_last{n}" for n in WINDOWS for c in names] + ["n_periods"]

@@ -18,8 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from ml.features.io import FeatureInputError
-from ml.features.pipeline import INPUT_COLUMNS, FeatureSet, build_features, wide_column_order
+from ml.features.pipeline import (
+    INPUT_COLUMNS,
+    FeatureInputError,
+    FeatureSet,
+    build_features,
+    wide_column_order,
+)
 from ml.features.point_in_time import Tables
 from ml.schemas import TABLES
 from ml.tables import find_table, parse_column  # the same typing as the pandas engine
@@ -35,7 +40,17 @@ def partition_of(employee_id: pd.Series, n_partitions: int) -> pd.Series:
 
 def _typed(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     kinds = TABLES[name].columns
-    return pd.DataFrame({c: parse_column(frame[c], kinds[c].kind)[0] for c in INPUT_COLUMNS[name]})
+    typed = {}
+    for column in INPUT_COLUMNS[name]:
+        typed[column], bad = parse_column(frame[column], kinds[column].kind)
+        if bad:
+            # as the pandas engine: refuse rather than build features on silently emptied cells
+            position, rule = bad[0]
+            raise FeatureInputError(
+                f"{name}: {len(bad):,} value(s) of {column} do not parse in one block, e.g. "
+                f"{frame[column].iat[position]!r} ({rule}); run `talenta validate`"
+            )
+    return pd.DataFrame(typed)
 
 
 def _read(path: Path, name: str, blocksize: str) -> Any:
@@ -103,20 +118,22 @@ def build_features_dask(
         frame = frame.set_index("part", divisions=divisions, drop=False, shuffle_method="tasks")
         groups[name] = frame.to_delayed()
     step("building features")
-    reference_future = client.scatter(reference, broadcast=True)
+    reference_future = client.scatter(reference, broadcast=True) if reference else {}
     tasks = [
         dask.delayed(_features_of_group)(
             {name: parts[k] for name, parts in groups.items()}, reference_future, as_of
         )
         for k in range(n_partitions)
     ]
-    results = client.compute(tasks, sync=True)
+    results = client.compute(tasks, sync=True)  # a task's FeatureInputError is re-raised here
     step("collecting")
-    return _combine(results, as_of)
+    return _combine(results)
 
 
-def _combine(results: list[FeatureSet], as_of: pd.Timestamp) -> FeatureSet:
+def _combine(results: list[FeatureSet]) -> FeatureSet:
     """One FeatureSet from the per-group ones, in employee order with canonical columns."""
+    # groups without employees (more groups than employees) carry no rows, only untyped columns
+    results = [r for r in results if len(r.employees)] or results[:1]
     competencies = pd.concat([r.competencies for r in results], ignore_index=True)
     employees = pd.concat([r.employees for r in results], ignore_index=True)
     columns = results[0].employee_columns
@@ -132,4 +149,4 @@ def _combine(results: list[FeatureSet], as_of: pd.Timestamp) -> FeatureSet:
 
 def sorted_like_dask(features: FeatureSet) -> FeatureSet:
     """The pandas engine's result in the Dask engine's row order, for comparison."""
-    return _combine([features], pd.Timestamp(features.competencies["as_of"].iloc[0]))
+    return _combine([features])

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ml.features.pipeline import INPUT_COLUMNS, FeatureSet
+from ml.features.pipeline import INPUT_COLUMNS, FeatureInputError, FeatureSet
 from ml.features.point_in_time import Tables
 from ml.schemas import TABLES
 from ml.tables import TableError, find_table, read_table
-
-
-class FeatureInputError(Exception):
-    """The data directory cannot feed the pipeline; the message says what to fix."""
 
 
 def load_tables(data_dir: Path, columns: dict[str, tuple[str, ...]] | None = None) -> Tables:

@@ -13,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+DAYS_PER_MONTH = 365.25 / 12  # for ages reported in months
+
 
 @dataclass(frozen=True)
 class Keys:
@@ -54,9 +56,8 @@ def _text(values: pd.Series) -> pa.Array:
 def _positions(values: pd.Series, value_set: pa.Array) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype):
         # look up each category once, then broadcast through the integer codes
-        per_category = _positions(pd.Series(values.cat.categories), value_set)
-        codes = values.cat.codes.to_numpy()
-        return np.where(codes >= 0, per_category[codes], -1)
+        per_category = np.append(_positions(pd.Series(values.cat.categories), value_set), -1)
+        return per_category[values.cat.codes.to_numpy()]  # code −1 (empty) lands on the −1
     # Arrow's hash lookup on the string buffers: about 4× pandas' Index.get_indexer on NIPs.
     found = pc.index_in(pa.array(values.astype("str"), type=pa.string()), value_set=value_set)
     return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -68,7 +69,9 @@ def expand(group: np.ndarray, link_group: np.ndarray) -> tuple[np.ndarray, np.nd
     ``link_group`` must be sorted. Returns (row, link) positions; rows with ``group`` −1 or a
     group without links yield nothing.
     """
-    size = int(max(group.max(initial=-1), link_group.max(initial=-1))) + 1
+    if len(link_group) == 0 or len(group) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    size = int(max(group.max(), link_group.max())) + 1
     per_group = np.bincount(link_group, minlength=size)
     first = np.searchsorted(link_group, np.arange(size))
     counts = np.where(group >= 0, per_group[np.maximum(group, 0)], 0)
@@ -82,10 +85,9 @@ def code_of(values: pd.Series, vocabulary: list[str]) -> np.ndarray:
     return _positions(values, pa.array(vocabulary, type=pa.string()))
 
 
-def months_between(earlier: pd.Series | np.ndarray, later: pd.Timestamp) -> np.ndarray:
-    """Whole-and-fractional months from ``earlier`` to ``later`` (30.4375-day months)."""
-    days = (later - pd.to_datetime(earlier)) / pd.Timedelta(days=1)
-    return np.asarray(days, dtype=float) / 30.4375
+def months_before(as_of: pd.Timestamp, months: int) -> np.datetime64:
+    """The calendar date ``months`` before ``as_of``: "within the last 12 months" means after it."""
+    return (as_of - pd.DateOffset(months=months)).to_datetime64()
 
 
 def group_mean(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:

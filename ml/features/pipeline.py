@@ -10,13 +10,15 @@ import numpy as np
 import pandas as pd
 
 from ml.codes import competency_group_of
-from ml.features.appraisals import appraisal_features, count_columns
+from ml.features.appraisals import appraisal_features
 from ml.features.assessments import assessment_features, deterministic_gap
 from ml.features.employees import employee_features
-from ml.features.keys import Keys, code_of, expand
+from ml.features.keys import Keys, code_of, expand, months_before
 from ml.features.point_in_time import DATED, Tables, known_rows, period_end
 from ml.features.trainings import competency_training_features, employee_training_features
+from ml.schemas import TABLES
 from ml.scoring import BRIN_3_2023
+from ml.tables import empty_table
 
 # Per-competency features are stored as float32: levels, JP, months and scores need no more
 # than 7 significant digits, and at national scale (tens of millions of rows) it halves memory.
@@ -36,17 +38,16 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "position_requirements": ("position_id", "competency_code", "required_level"),
     "competency_assessments": ("employee_id", "competency_code", "assessed_on", "level", "method"),
     "appraisals": (
-        "employee_id", "period", "rater_role", "hasil_kerja_rating", "perilaku_rating",
+        "employee_id", "period", "rater_id", "rater_role", "hasil_kerja_rating", "perilaku_rating",
         "predikat", "kpi_attainment", "community_feedback", "score",
     ),
     "trainings": ("employee_id", "program_id", "end_date", "jp", "status", "post_score"),
     "training_catalog": ("program_id", "competency_codes"),
 }  # fmt: skip
 
-COMPETENCY_TRAINING_COLUMNS = (
-    "jp_12m", "jp_24m", "jp_36m", "programs_completed", "dropped_count",
-    "months_since_training", "mean_post_score",
-)  # fmt: skip
+
+class FeatureInputError(ValueError):
+    """Input the pipeline cannot use; the message says what to fix."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def build_features(
     tables: Tables,
     as_of: pd.Timestamp | str,
     *,
-    stale_months: float = STALE_MONTHS,
+    stale_months: int = STALE_MONTHS,
     progress: Progress | None = None,
 ) -> FeatureSet:
     """Features of every employee on the roster on ``as_of``, from what was known then.
@@ -91,14 +92,23 @@ def build_features(
     as_of = pd.Timestamp(as_of)
     step = progress or (lambda _: None)
     step("point in time")
+    if "employees" not in tables:
+        raise FeatureInputError("the employees table is required")
+    # An absent table is an empty one: every run yields the same columns, whatever the source.
+    tables = {name: tables.get(name, empty_table(name)) for name in TABLES}
     employees = tables["employees"]
     roster = employees[known_rows("employees", employees, as_of)].reset_index(drop=True)
+    repeated = roster["employee_id"][roster["employee_id"].duplicated()]
+    if len(repeated):
+        raise FeatureInputError(
+            f"employees: employee_id {repeated.iloc[0]} appears more than once "
+            f"({len(repeated):,} repeats); run `talenta validate`"
+        )
     keys = Keys.of(roster["employee_id"], _all_codes(tables))
     known = {name: t for name, t in tables.items() if name not in (*DATED, "employees")}
     known["employees"] = roster
     for name in DATED:
-        if name in tables:
-            known[name] = _known_compact(name, tables[name], keys, as_of)
+        known[name] = _known_compact(name, tables[name], keys, as_of)
 
     step("employees")
     people = _employee_view(known, roster, as_of)
@@ -140,27 +150,18 @@ def _all_codes(known: Tables) -> pd.Series:
 def _employee_view(known: Tables, roster: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     n = len(roster)
     people = employee_features(roster, as_of)
-    if "appraisals" in known:
-        people = people.join(appraisal_features(known["appraisals"], n))
-    else:
-        people = people.reindex(columns=[*people.columns, *count_columns()])
-    counts = count_columns()
-    people[counts] = people[counts].fillna(0).astype("int64")
-    if "trainings" in known:
-        training = employee_training_features(known["trainings"], as_of, MINIMUM_JP)
-        people = people.join(training.reindex(range(n)))
-    else:
-        people = people.assign(jp_this_year=np.nan, jp_last_12m=np.nan)
-    people[["jp_this_year", "jp_last_12m"]] = people[["jp_this_year", "jp_last_12m"]].fillna(0.0)
+    people = people.join(appraisal_features(known["appraisals"], n, as_of))
+    training = employee_training_features(known["trainings"], as_of, MINIMUM_JP)
+    people = people.join(training.reindex(range(n)))
+    jp = ["jp_this_year", "jp_last_12m"]
+    people[jp] = people[jp].astype("float64").fillna(0.0)
     people["jp_shortfall"] = (MINIMUM_JP - people["jp_this_year"]).clip(lower=0)
     return people
 
 
 def _competency_rows(
-    known: Tables, roster: pd.DataFrame, keys: Keys, as_of: pd.Timestamp, stale_months: float
+    known: Tables, roster: pd.DataFrame, keys: Keys, as_of: pd.Timestamp, stale_months: int
 ) -> pd.DataFrame:
-    if "position_requirements" not in known:
-        return pd.DataFrame(columns=["employee_id", "competency_code", "emp"])
     # Roster × requirements on integers: each employee once per competency of the position,
     # in roster order and by competency code within an employee.
     requirements = known["position_requirements"]
@@ -182,22 +183,16 @@ def _competency_rows(
         }
     )
     pair = keys.pair(emp, code)
-    if "competency_assessments" in known:
-        _attach(out, assessment_features(known["competency_assessments"], keys, as_of), pair)
-    else:
-        out = out.assign(last_level=np.nan, assessment_age_months=np.nan, last_method=None,
-                         n_assessments=0, level_trend_per_year=np.nan)  # fmt: skip
+    _attach(out, assessment_features(known["competency_assessments"], keys, as_of), pair)
     out["n_assessments"] = out["n_assessments"].fillna(0).astype("int64")
     out["gap"] = deterministic_gap(
-        out["required_level"], out["last_level"], out["assessment_age_months"], stale_months
+        out["required_level"], out["last_level"], out["last_assessed_on"],
+        months_before(as_of, stale_months),
+    )  # fmt: skip
+    trained = competency_training_features(
+        known["trainings"], known["training_catalog"], keys, as_of
     )
-    if "trainings" in known and "training_catalog" in known:
-        trained = competency_training_features(
-            known["trainings"], known["training_catalog"], keys, as_of
-        )
-        _attach(out, trained, pair)
-    else:
-        out = out.reindex(columns=[*out.columns, *COMPETENCY_TRAINING_COLUMNS])
+    _attach(out, trained, pair)
     counted = ["jp_12m", "jp_24m", "jp_36m", "programs_completed", "dropped_count"]
     out[counted] = out[counted].fillna(0).astype(FLOAT)
     return out
@@ -212,7 +207,8 @@ def _attach(rows: pd.DataFrame, features: pd.DataFrame, pair: np.ndarray) -> Non
     features = features.sort_index()
     if features.empty:
         for name in features.columns:
-            rows[name] = pd.Series(np.nan, index=rows.index).astype(features[name].dtype)
+            filler = features[name].reset_index(drop=True).reindex(rows.index)  # all missing
+            rows[name] = filler.astype(FLOAT) if pd.api.types.is_numeric_dtype(filler) else filler
         return
     keys = features.index.to_numpy()
     at = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
@@ -245,8 +241,13 @@ def _wide(
             "n_competencies": values.groupby("emp").size(),
             "n_gaps_known": known.groupby("emp").size(),
             "n_gaps_positive": (known["gap"] > 0).groupby(known["emp"]).sum(),
+            # JPM over the competencies with a fresh level, and the share of the position's
+            # competencies that is: a category from 1 of 11 competencies is weak evidence
             "jpm_known_percent": jpm,
-            "jpm_category": pd.Series(BRIN_3_2023.categorize_many(jpm.to_numpy()), index=jpm.index),
+            "jpm_known_category": pd.Series(
+                BRIN_3_2023.categorize_many(jpm.to_numpy()), index=jpm.index
+            ),
+            "jpm_coverage": known.groupby("emp").size() / values.groupby("emp").size(),
         }
     )
     n = len(roster)
@@ -287,7 +288,7 @@ def build_training_examples(
     as_of_dates: Sequence[pd.Timestamp | str],
     *,
     horizon_months: int = LABEL_HORIZON_MONTHS,
-    stale_months: float = STALE_MONTHS,
+    stale_months: int = STALE_MONTHS,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Per-competency features at each date, labelled by the first assessment after it.
@@ -316,5 +317,6 @@ def build_training_examples(
                 how="inner",
             )
         )
-        frames.append(labelled.assign(need=labelled["label_level"] < labelled["required_level"]))
+        need = labelled["label_level"].to_numpy(float) < labelled["required_level"].to_numpy(float)
+        frames.append(labelled.assign(need=need))
     return pd.concat(frames, ignore_index=True)

@@ -1,10 +1,16 @@
 """What was known on a date: every table cut to the rows dated on or before ``as_of``.
 
 A row is dated by the moment its content became known: an assessment on ``assessed_on``; an
-appraisal at the end of its period (31 December for ``YYYY``, the month's last day for ``YYYY-MM``);
-a training on its ``end_date`` (completion or drop-out; a status read before it would come from the
-future, so rows still running on ``as_of`` count for nothing). Employees hired after ``as_of`` did
-not exist yet. Everything a feature reads passes through :func:`known_rows` first.
+appraisal the day after its period ends (a yearly rating is final only once the year is over: the
+day after 31 December for ``YYYY``, after the month's last day for ``YYYY-MM``); a training on its
+``end_date`` (completion or drop-out; a status read before it would come from the future, so rows
+still running on ``as_of`` count for nothing). Employees hired after ``as_of`` did not exist yet.
+Everything a feature reads passes through :func:`known_rows` first.
+
+What the contract cannot date: ``employees`` is a snapshot (position, grade, education, agency
+on the export date), so for a past ``as_of`` these are today's values, and an employee without a
+``hire_date`` is on every roster. Features on past dates therefore carry that snapshot; keeping
+history of positions and grades would need a dated table the contract does not have.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ def known_rows(
     elif name == "competency_assessments":
         known = frame["assessed_on"] <= as_of
     elif name == "appraisals":
-        known = (period_end(frame["period"]) if ends is None else ends) <= as_of
+        known = (period_end(frame["period"]) if ends is None else ends) < as_of
     elif name == "trainings":
         known = frame["end_date"] <= as_of
     else:

@@ -9,11 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.features.keys import Keys, code_of, expand, group_mean, months_between
+from ml.features.keys import (
+    DAYS_PER_MONTH,
+    Keys,
+    code_of,
+    expand,
+    group_mean,
+    months_before,
+)
 from ml.scoring import development_hours_by_employee
 
 JP_WINDOWS_MONTHS = (12, 24, 36)
-DAYS_PER_MONTH = 30.4375
 
 
 def competency_training_features(
@@ -30,15 +36,16 @@ def competency_training_features(
     size = len(groups)
 
     completed = (t["status"] == "COMPLETED").to_numpy()[row]
-    days = (as_of.to_datetime64() - t["end_date"].to_numpy()[row]) / np.timedelta64(1, "D")
-    age = days / DAYS_PER_MONTH
+    end = t["end_date"].to_numpy()[row]
+    age = (as_of.to_datetime64() - end) / np.timedelta64(1, "D") / DAYS_PER_MONTH
     jp = t["jp"].to_numpy(float)[row]
 
     def total(weights: np.ndarray) -> np.ndarray:
         return np.bincount(group, weights=weights, minlength=size)
 
     columns = {
-        f"jp_{m}m": total(np.where(completed & (age < m), jp, 0.0)) for m in JP_WINDOWS_MONTHS
+        f"jp_{m}m": total(np.where(completed & (end > months_before(as_of, m)), jp, 0.0))
+        for m in JP_WINDOWS_MONTHS
     }
     # the most recent completion: the smallest age among completed rows of each group
     recent = np.full(size, np.inf)
@@ -79,9 +86,15 @@ def employee_training_features(
     """
     by_position = trainings.assign(employee_id=trainings["emp"])
     this_year = development_hours_by_employee(by_position, as_of.year, minimum_jp=minimum_jp)
-    completed = trainings[trainings["status"] == "COMPLETED"]
-    age = months_between(completed["end_date"], as_of)
-    last12 = completed["jp"].where(age < 12, 0).groupby(completed["emp"].to_numpy()).sum()
+    completed = trainings[(trainings["status"] == "COMPLETED").to_numpy()]
+    recent = (completed["end_date"] > months_before(as_of, 12)).to_numpy()
+    last12 = (
+        completed["jp"]
+        .where(recent, 0)
+        .astype("float64")
+        .groupby(completed["emp"].to_numpy())
+        .sum()
+    )
     return pd.DataFrame(
         {"jp_this_year": this_year["jp_taken"].astype("float64"), "jp_last_12m": last12}
     ).rename_axis("emp")

@@ -176,8 +176,9 @@ def test_wide_view(record: dict) -> None:
     assert a["gap_M1"] == 1 and np.isnan(a["gap_T-KEU"]) and a["required_level_T-KEU"] == 2
     assert a["n_competencies"] == 2 and a["n_gaps_known"] == 1 and a["n_gaps_positive"] == 1
     assert a["jpm_known_percent"] == pytest.approx(200 / 3)
-    assert a["jpm_category"] == "KURANG_OPTIMAL"
-    assert people.loc[BOSS, "jpm_category"] == "OPTIMAL"
+    assert a["jpm_coverage"] == pytest.approx(0.5)
+    assert a["jpm_known_category"] == "KURANG_OPTIMAL"
+    assert people.loc[BOSS, "jpm_known_category"] == "OPTIMAL"
 
 
 def test_no_protected_attribute_is_a_feature(record: dict) -> None:

@@ -10,7 +10,7 @@ from ml.features import build_features, period_end
 from ml.features.point_in_time import Tables
 
 AS_OF = st.dates(
-    min_value=pd.Timestamp("2021-03-01").date(), max_value=pd.Timestamp("2025-10-01").date()
+    min_value=pd.Timestamp("2020-06-01").date(), max_value=pd.Timestamp("2026-02-01").date()
 )
 
 
@@ -19,7 +19,7 @@ def _after(tables: Tables, table: str, as_of: pd.Timestamp) -> pd.Series:
     if table == "competency_assessments":
         return frame["assessed_on"] > as_of
     if table == "appraisals":
-        return period_end(frame["period"]) > as_of
+        return period_end(frame["period"]) >= as_of  # final the day after the period ends
     if table == "trainings":
         return ~(frame["end_date"] <= as_of)
     return frame["hire_date"] > as_of
