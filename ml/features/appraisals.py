@@ -38,10 +38,12 @@ def appraisal_features(
     official = appraisals[(appraisals["rater_role"] == "ATASAN").to_numpy()]
     emp = official["emp"].to_numpy()
     end = official["period_end"].to_numpy().astype("int64")
-    # two official raters in one period (a mid-year move): the one with the larger rater_id
-    # stands, whatever the row order of the export
-    rater = code_of(official["rater_id"], sorted(official["rater_id"].dropna().unique()))
-    order = np.lexsort((rater, end, emp))
+    # Two official appraisals of one period (a mid-year change of rater): the better one stands,
+    # decided by its content (ratings, then KPI), never by the row order of the export.
+    hasil_all = code_of(official["hasil_kerja_rating"], RATINGS)
+    perilaku_all = code_of(official["perilaku_rating"], RATINGS)
+    kpi_all = np.nan_to_num(official["kpi_attainment"].to_numpy(float), nan=-1.0)
+    order = np.lexsort((kpi_all, perilaku_all, hasil_all, end, emp))
     emp, end = emp[order], end[order]
     keep = np.append((emp[1:] != emp[:-1]) | (end[1:] != end[:-1]), True)[: len(emp)]
     order, emp = order[keep], emp[keep]
@@ -49,16 +51,16 @@ def appraisal_features(
     ended = rows["period_end"].to_numpy()
     recency = _rank_from_last(emp)
 
-    hasil = code_of(rows["hasil_kerja_rating"], RATINGS)
-    perilaku = code_of(rows["perilaku_rating"], RATINGS)
+    hasil, perilaku = hasil_all[order], perilaku_all[order]
     # an appraisal without a stored predikat gets the rule's (PermenPAN-RB 6/2022)
     predikat = code_of(rows["predikat"], PREDIKATS)
     derivable = (predikat < 0) & (hasil >= 0) & (perilaku >= 0)
     predikat[derivable] = PREDIKAT_MATRIX[hasil[derivable], perilaku[derivable]]
 
+    within = {n: ended > (as_of - pd.DateOffset(years=n)).to_datetime64() for n in WINDOWS}
+
     def count(n: int, codes: np.ndarray, value: int) -> np.ndarray:
-        within = ended > (as_of - pd.DateOffset(years=n)).to_datetime64()
-        hits = within & (codes == value)
+        hits = within[n] & (codes == value)
         return np.bincount(emp, weights=hits, minlength=n_employees).astype("int64")
 
     columns: dict[str, np.ndarray | pd.Series] = {}
@@ -74,7 +76,7 @@ def appraisal_features(
     last_end[emp[recency == 0]] = (as_of.to_datetime64() - ended[recency == 0]) / np.timedelta64(
         1, "D"
     )
-    recent = ended > (as_of - pd.DateOffset(years=max(WINDOWS))).to_datetime64()
+    recent = within[max(WINDOWS)]
     # periods on a month grid (a year is exactly 1.0), so a yearly trend reads per year
     years = rows["period_end"].dt.year.to_numpy() + rows["period_end"].dt.month.to_numpy() / 12
     kpi = rows["kpi_attainment"].to_numpy(float)

@@ -38,7 +38,7 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "position_requirements": ("position_id", "competency_code", "required_level"),
     "competency_assessments": ("employee_id", "competency_code", "assessed_on", "level", "method"),
     "appraisals": (
-        "employee_id", "period", "rater_id", "rater_role", "hasil_kerja_rating", "perilaku_rating",
+        "employee_id", "period", "rater_role", "hasil_kerja_rating", "perilaku_rating",
         "predikat", "kpi_attainment", "community_feedback", "score",
     ),
     "trainings": ("employee_id", "program_id", "end_date", "jp", "status", "post_score"),
