@@ -1,4 +1,5 @@
-"""Integer keys for employees and (employee, competency) pairs.
+"""Integer keys for employees and (employee, competency) pairs, and the integer-array tools the
+builders share (one-to-many expansion, per-group mean and slope, calendar windows).
 
 Grouping and joining on 18-character NIP strings is what makes naive feature code slow; every
 builder maps them once to positions in the employee roster and works on integers.
