@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from ml.config import get_settings
 from ml.console import console, err_console, frame_table, steps, violations_table
 from ml.ingest import IngestError, ingest
-from ml.synth import SynthConfig, generate_workforce, write_workforce
+from ml.synth import SynthConfig, Workforce, generate_workforce, write_workforce
 from ml.synth.generator import progress_steps
-from ml.tables import Violation
+from ml.tables import Format, Violation
 from ml.validation import (
     UnknownTableError,
     ValidationReport,
@@ -81,11 +81,16 @@ def generate(
         )  # fmt: skip
     except ValueError as e:
         raise _fail(str(e), 2) from None
-    with steps(f"generating {employees:,} employees", progress_steps(config)) as advance:
-        workforce = generate_workforce(config, advance)
-        write_workforce(workforce, out, fmt, advance)  # type: ignore[arg-type]
+    workforce = _generate(config, out, fmt)  # type: ignore[arg-type]
     sizes = ", ".join(f"{name} {len(frame):,}" for name, frame in workforce.tables.items())
     console.print(f"wrote {out}: {sizes}")
+
+
+def _generate(config: SynthConfig, out: Path, fmt: Format) -> Workforce:
+    with steps(f"generating {config.employees:,} employees", progress_steps(config)) as advance:
+        workforce = generate_workforce(config, advance)
+        write_workforce(workforce, out, fmt, advance)
+    return workforce
 
 
 def _print_report(report: ValidationReport, limit: int) -> None:
@@ -259,23 +264,21 @@ def demo(
     except (ValidationError, ValueError) as e:
         raise _fail(_settings_problem(e), 2) from None
     raw = settings.raw_dir
-    with steps(f"generating {config.employees:,} employees", progress_steps(config)) as advance:
-        workforce = generate_workforce(config, advance)
-        write_workforce(workforce, raw, "csv", advance)
+    _generate(config, raw, "csv")
     report = validate_directory(raw, require=("appraisals", "competency_assessments"))
     if not report.ok:
         _print_report(report, 50)
         raise _fail(f"the generated workforce in {raw} does not validate")
     console.print(f"[green]valid[/]: workforce in {raw}")
     tables = report.frames()
-    for title, frame in workforce_summary(tables).items():
-        console.print(frame_table(frame, title))
     # the day after the last period: its appraisals are final (ml/features/point_in_time.py)
     as_of = pd.Timestamp(f"{config.end_year + 1}-01-01")
     out = settings.processed_dir / "features.parquet"
     with steps(f"features as of {as_of:%Y-%m-%d}", 4) as advance:
         features = build_features(tables, as_of, progress=advance)
         write_features(features, out, settings.processed_dir / "employee_features.parquet")
+    for title, frame in workforce_summary(tables, features).items():
+        console.print(frame_table(frame, title))
     gap = features.competencies["gap"]
     console.print(
         f"wrote {out}: {len(gap):,} employee-competency rows; deterministic gap known for "

@@ -138,13 +138,11 @@ def _known_compact(name: str, frame: pd.DataFrame, keys: Keys, as_of: pd.Timesta
     return compact[known & (compact["emp"].to_numpy() >= 0)]
 
 
-def _all_codes(known: Tables) -> pd.Series:
-    parts = [
-        known[t]["competency_code"]
-        for t in ("competencies", "position_requirements", "competency_assessments")
-        if t in known
-    ]
-    return pd.concat(parts) if parts else pd.Series(dtype="str")
+def _all_codes(tables: Tables) -> pd.Series:
+    return pd.concat(
+        [tables[t]["competency_code"] for t in ("competencies", "position_requirements",
+                                                "competency_assessments")]
+    )  # fmt: skip
 
 
 def _employee_view(known: Tables, roster: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
