@@ -26,6 +26,7 @@ from ml.validation import (
 
 if TYPE_CHECKING:
     from ml.features import FeatureSet
+    from ml.training.gates import GateResult, Gates
 
 app = typer.Typer(
     name="talenta",
@@ -242,6 +243,151 @@ def _features_on_dask(
         return build_features_dask(
             data_dir, as_of, client=client, n_partitions=partitions, progress=advance
         )
+
+
+def _gates(path: Path | None) -> Gates:
+    from ml.training.gates import Gates
+
+    if path is None:
+        return Gates()
+    try:
+        return Gates.from_file(path)
+    except (OSError, ValueError) as e:
+        raise _fail(str(e), 2) from None
+
+
+@app.command(epilog="Example: talenta train data/raw --promote --gates gates.yaml")
+def train(
+    data_dir: Annotated[Path, typer.Argument(help="directory of contract tables")],
+    promote: Annotated[
+        bool, typer.Option("--promote", help="move `champion` to the new models if gates pass")
+    ] = False,
+    gates: Annotated[
+        Path | None, typer.Option(help="YAML/JSON file of gate thresholds (default: built in)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="random seed of the boosting")] = 0,
+) -> None:
+    """Train the training-need and expected-appraisal models, evaluate them (baselines, oracle
+    on generated data, calibration, error rates by group), log one MLflow run, register both
+    models with alias `challenger`, and print the model card's summary."""
+    from ml.training.workflow import train_and_register
+
+    thresholds = _gates(gates)
+    if not data_dir.is_dir():
+        raise _fail(f"{data_dir}: no such directory", 2)
+    try:
+        with steps("training", 6) as advance:
+            outcome = train_and_register(data_dir, get_settings(), thresholds, seed, advance)
+    except ValueError as e:
+        raise _fail(str(e)) from None
+    result, registered = outcome.result, outcome.registered
+    summary = pd.DataFrame(outcome.summary, columns=["metric", "value"])
+    console.print(frame_table(summary, "need model (test employees, after the training period)"))
+    console.print(frame_table(_gate_frame(result.gate_results), "gates"))
+    console.print(
+        f"MLflow run {registered.run_id}: talenta-need v{registered.need_version}, "
+        f"talenta-expected-appraisal v{registered.appraisal_version} → alias challenger; "
+        f"model card: {outcome.card_path}"
+    )
+    if promote:
+        _promote(registered.need_version, thresholds)
+
+
+def _gate_frame(results: list[GateResult]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [("passed" if g.passed else "FAILED", g.name, g.message) for g in results],
+        columns=["result", "gate", "detail"],
+    )
+
+
+def _promote(version: str | None, thresholds: Gates) -> None:
+    from ml.training.registry import RegistryError, connect, promote
+
+    try:
+        outcome = promote(connect(get_settings()), version, thresholds)
+    except RegistryError as e:
+        raise _fail(str(e)) from None
+    if not outcome.promoted:
+        console.print(frame_table(_gate_frame(outcome.gates), "gates"))
+        failed = "; ".join(g.message for g in outcome.gates if not g.passed)
+        raise _fail(
+            f"talenta-need v{outcome.need_version} not promoted, `champion` unchanged: {failed}"
+        )
+    console.print(
+        f"[green]champion[/]: talenta-need v{outcome.need_version}, "
+        f"talenta-expected-appraisal v{outcome.appraisal_version}"
+    )
+
+
+@app.command(name="promote", epilog="Example: talenta promote 3 --gates gates.yaml")
+def promote_command(
+    version: Annotated[
+        str | None, typer.Argument(help="talenta-need version (default: the challenger)")
+    ] = None,
+    gates: Annotated[
+        Path | None, typer.Option(help="YAML/JSON file of gate thresholds (default: built in)")
+    ] = None,
+) -> None:
+    """Move alias `champion` to a talenta-need version and the expected-appraisal version
+    trained with it, only if that run's metrics pass the gates; says which gate failed."""
+    _promote(version, _gates(gates))
+
+
+@app.command(epilog="Example: talenta score data/raw --out data/processed/scores.parquet")
+def score(
+    data_dir: Annotated[Path, typer.Argument(help="directory of contract tables")],
+    out: Annotated[Path, typer.Option(help="output file: .parquet or .csv")],
+    as_of: Annotated[
+        str | None, typer.Option(help="date (YYYY-MM-DD); default: the day after the last period")
+    ] = None,
+    alias: Annotated[str, typer.Option(help="registry alias of the model to use")] = "champion",
+    explain_top: Annotated[
+        int, typer.Option(min=0, help="explain each employee's N most likely needs")
+    ] = 3,
+) -> None:
+    """Need probability, deterministic gap and (for each employee's top needs) the reasons from
+    exact TreeSHAP, per employee and competency."""
+    from ml.features.io import FeatureInputError, load_tables
+    from ml.training.registry import NEED_MODEL, RegistryError, connect, load_model
+    from ml.training.score import latest_as_of, score_workforce
+
+    if out.suffix not in (".parquet", ".csv"):
+        raise _fail(f"--out must end in .parquet or .csv, not {out.name!r}", 2)
+    try:
+        bundle, version = load_model(connect(get_settings()), NEED_MODEL, alias)
+    except RegistryError as e:
+        raise _fail(str(e)) from None
+    with steps(f"scoring with {NEED_MODEL} v{version.version} (@{alias})", 8) as advance:
+        try:
+            advance("reading")
+            tables = load_tables(data_dir)
+            date = _date(as_of) if as_of else latest_as_of(tables)
+            scores = score_workforce(
+                tables, bundle, date, explain_top=explain_top, progress=advance
+            )
+        except (FeatureInputError, ValueError) as e:
+            raise _fail(str(e)) from None
+        scores = scores.assign(model=NEED_MODEL, model_version=str(version.version))
+        advance("writing")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix == ".parquet":
+            scores.to_parquet(out, index=False)
+        else:
+            scores.to_csv(out, index=False)
+    console.print(
+        f"wrote {out}: {len(scores):,} employee-competency rows as of {date:%Y-%m-%d}, "
+        f"{int(scores['explained'].sum()):,} explained"
+    )
+
+
+def _date(text: str) -> pd.Timestamp:
+    try:
+        date = pd.to_datetime(text, format="%Y-%m-%d")
+        if pd.isna(date):
+            raise ValueError(text)
+    except ValueError:
+        raise _fail(f"--as-of must be a date (YYYY-MM-DD), not {text!r}", 2) from None
+    return pd.Timestamp(date)
 
 
 @app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")

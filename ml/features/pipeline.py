@@ -11,7 +11,7 @@ import pandas as pd
 
 from ml.codes import competency_group_of
 from ml.features.appraisals import appraisal_features
-from ml.features.assessments import assessment_features, deterministic_gap
+from ml.features.assessments import ability_estimate, assessment_features, deterministic_gap
 from ml.features.employees import employee_features
 from ml.features.keys import Keys, code_of, expand, months_before
 from ml.features.point_in_time import DATED, Tables, known_rows, period_end
@@ -187,6 +187,10 @@ def _competency_rows(
         out["required_level"], out["last_level"], out["last_assessed_on"],
         months_before(as_of, stale_months),
     )  # fmt: skip
+    out["ability_estimate"] = ability_estimate(
+        emp, out["required_level"].to_numpy(float), out["level_estimate"].to_numpy(float),
+        out["level_estimate_weight"].to_numpy(float), len(roster),
+    )[emp].astype(FLOAT)  # fmt: skip
     trained = competency_training_features(
         known["trainings"], known["training_catalog"], keys, as_of
     )

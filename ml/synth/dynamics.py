@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ml.codes import PositionType as PT
+from ml.codes import age_band
 from ml.scoring import predikat_kinerja_many
 from ml.synth.config import SynthConfig
 from ml.synth.org import Organisation
@@ -26,17 +27,11 @@ from ml.synth.reference import AGENCIES, ALL_CODES, CATALOG, GENERAL_CODES
 DAYS = 365
 RATING_CUTS = (0.5, 1.5)  # latent rating score below 0.5 is DI_BAWAH, from 1.5 DI_ATAS
 RATINGS = np.array(["DI_BAWAH", "SESUAI", "DI_ATAS"])
-AGE_BANDS = ((0, "<30"), (30, "30-39"), (40, "40-49"), (50, "50+"))
 NOISE = {"ASSESSMENT_CENTER": 0.35, "UJI_KOMPETENSI": 0.4, "PENILAIAN_360": 0.6, "LAINNYA": 0.7}
 DURATION_JP_PER_DAY = {"KLASIKAL": 8.0, "BLENDED": 5.0, "E_LEARNING": 1.5}
 CODE_INDEX = {c: i for i, c in enumerate(ALL_CODES)}
 LATSAR = "LAN-LATSAR"
-
-
-def age_band(age: np.ndarray) -> np.ndarray:
-    """Protected age bands used by the fairness audit: <30, 30-39, 40-49, 50+."""
-    bounds = np.array([lo for lo, _ in AGE_BANDS[1:]])
-    return np.array([label for _, label in AGE_BANDS])[np.searchsorted(bounds, age, side="right")]
+COMPETENCE_SD = 0.75  # spread of a person's mean level around the requirements, in levels
 
 
 @dataclass
@@ -136,7 +131,9 @@ class Simulation:
         self.t0 = np.datetime64(f"{config.start_year}-01-01", "D")
         self.hire_day = (org.hire_date - self.t0).astype(np.int64)  # days since t0
         n, k = comps.code.shape
-        ability = rng.normal(0, 0.45, n)
+        # Competencies of one person are strongly correlated (the general factor that dominates
+        # assessment-centre ratings): a common ability with a smaller competency-specific part.
+        ability = rng.normal(0, 0.7, n)
         agency_eff = rng.normal(0, 0.15, len(AGENCIES))[org.agency]
         _, region_idx = np.unique(org.region, return_inverse=True)
         region_eff = rng.normal(0, 0.1, region_idx.max() + 1)[region_idx]
@@ -144,7 +141,7 @@ class Simulation:
             comps.required
             - 0.1
             + (ability + agency_eff + region_eff)[:, None]
-            + rng.normal(0, 0.55, (n, k))
+            + rng.normal(0, 0.3, (n, k))
         )
         # Skills erode and standards rise without development; training is what lifts levels.
         self.drift = rng.normal(-0.03, 0.06, (n, k))
@@ -296,10 +293,10 @@ class Simulation:
         general = np.flatnonzero(comps.is_general)
         technical = np.flatnonzero(~comps.is_general)
         events = [
-            ("ASSESSMENT_CENTER", np.where(structural, 0.25, 0.10), general),
-            ("PENILAIAN_360", np.where(peer, 0.15, 0.0), general),
-            ("UJI_KOMPETENSI", np.where(fung, 0.2, 0.08), technical),
-            ("LAINNYA", np.full(n, 0.05), None),
+            ("ASSESSMENT_CENTER", np.where(structural, 0.4, 0.15), general),
+            ("PENILAIAN_360", np.where(peer, 0.3, 0.0), general),
+            ("UJI_KOMPETENSI", np.where(fung, 0.35, 0.15), technical),
+            ("LAINNYA", np.full(n, 0.1), None),
         ]
         frames, truths = [], []
         for method, p, slots in events:
@@ -399,10 +396,10 @@ class Simulation:
             managerial = gap[:, general].mean(axis=1)
             unit = org.unit_of_year[y][ratee]
             kpi = (
-                1.0 + 0.10 * comp_gap + 0.06 * unit_perf[y, unit] + rng.normal(0, 0.09, len(ratee))
+                1.0 + 0.07 * comp_gap + 0.06 * unit_perf[y, unit] + rng.normal(0, 0.09, len(ratee))
             )
             kpi = np.round(np.clip(kpi, 0.0, 2.0), 3)
-            perf = 0.55 * (kpi - 1.0) / 0.12 + 0.45 * comp_gap / 0.5
+            perf = 0.55 * (kpi - 1.0) / 0.12 + 0.45 * comp_gap / COMPETENCE_SD
             feedback = np.where(org.unit_service[unit], np.round(unit_feedback[y, unit], 2), np.nan)
 
             year = cfg.start_year + y
@@ -420,7 +417,11 @@ class Simulation:
                 )
             hasil = 1.1 + 0.4 * perf + rng.normal(0, 0.3, len(ratee)) + effect
             perilaku = (
-                1.3 + 0.2 * perf + 0.2 * managerial / 0.5 + rng.normal(0, 0.3, len(ratee)) + effect
+                1.3
+                + 0.2 * perf
+                + 0.2 * managerial / COMPETENCE_SD
+                + rng.normal(0, 0.3, len(ratee))
+                + effect
             )
             frames.append(
                 self._appraisal_frame(year, ratee, rater, "ATASAN", hasil, perilaku, kpi, feedback)

@@ -1,0 +1,1 @@
+"""Training-need and expected-appraisal models: training, evaluation, registry and scoring."""

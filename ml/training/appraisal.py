@@ -1,0 +1,127 @@
+"""The expected-appraisal model (DESIGN §4): the official rating an appraisal would get from the
+evidence alone — KPI attainment, independently assessed competencies, service users' feedback,
+360° input, position — never from the rater or a protected attribute. The fairness audit reads
+its residuals (given − expected) to measure raters against evidence they do not produce.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
+
+from ml.training.boosting import as_frame, train_booster
+
+
+class ExpectedAppraisalRegressor(RegressorMixin, BaseEstimator):
+    """Gradient-boosted regression of the rating value on the evidence.
+
+    Parameters mirror :class:`ml.training.need.TrainingNeedClassifier` (without calibration).
+    A model that may not see the rater must not see the unit either: one head rates a unit, so
+    the unit would carry the rater's leniency. :mod:`ml.training.appraisal_examples` builds
+    inputs without either.
+
+    Attributes
+    ----------
+    booster_ : lightgbm.Booster
+    best_iteration_ : int
+    feature_names_in_ : ndarray of shape (n_features,)
+    """
+
+    def __init__(
+        self,
+        n_estimators: int = 1000,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        max_depth: int = -1,
+        min_child_samples: int = 50,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.8,
+        reg_lambda: float = 1.0,
+        early_stopping_rounds: int = 50,
+        validation_fraction: float = 0.2,
+        random_state: int = 0,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.max_depth = max_depth
+        self.min_child_samples = min_child_samples
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.reg_lambda = reg_lambda
+        self.early_stopping_rounds = early_stopping_rounds
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def fit(
+        self, X: Any, y: Any, *, eval_set: tuple[Any, Any] | None = None
+    ) -> ExpectedAppraisalRegressor:
+        """X : DataFrame of shape (n_appraisals, n_features); y : rating values."""
+        frame = as_frame(self, X, reset=True)
+        target = np.asarray(y, dtype=np.float64)
+        if target.ndim != 1 or len(target) != len(frame) or not np.isfinite(target).all():
+            raise ValueError(f"y must be {len(frame)} finite rating values")
+        if eval_set is None:
+            frame, val, target, y_val = train_test_split(
+                frame, target, test_size=self.validation_fraction, random_state=self.random_state
+            )
+        else:
+            val = as_frame(self, eval_set[0], reset=False)
+            y_val = np.asarray(eval_set[1], dtype=np.float64)
+        params = {
+            "objective": "regression",
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "max_depth": self.max_depth,
+            "min_data_in_leaf": self.min_child_samples,
+            "bagging_fraction": self.subsample,
+            "bagging_freq": 1 if self.subsample < 1 else 0,
+            "feature_fraction": self.colsample_bytree,
+            "lambda_l2": self.reg_lambda,
+            "seed": self.random_state,
+            "num_threads": self.n_jobs or 0,
+            "deterministic": True,
+            "force_row_wise": True,
+        }
+        self.booster_ = train_booster(
+            params, frame, target, val, y_val,
+            n_estimators=self.n_estimators, early_stopping_rounds=self.early_stopping_rounds,
+        )  # fmt: skip
+        self.best_iteration_ = int(self.booster_.best_iteration or self.booster_.num_trees())
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Expected rating value per appraisal, shape (n_appraisals,)."""
+        check_is_fitted(self)
+        frame = as_frame(self, X, reset=False)
+        return np.asarray(self.booster_.predict(frame, num_iteration=self.best_iteration_))
+
+    def save(self, directory: Path) -> None:
+        check_is_fitted(self)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.booster_.save_model(str(directory / "booster.txt"), num_iteration=self.best_iteration_)
+        state = {
+            "params": self.get_params(),
+            "features": self.feature_names_in_.tolist(),
+            "best_iteration": self.best_iteration_,
+        }
+        (directory / "appraisal_model.json").write_text(json.dumps(state, indent=2, default=str))
+
+    @classmethod
+    def load(cls, directory: Path) -> ExpectedAppraisalRegressor:
+        state = json.loads((directory / "appraisal_model.json").read_text())
+        model = cls(**state["params"])
+        model.booster_ = lgb.Booster(model_file=str(directory / "booster.txt"))
+        model.feature_names_in_ = np.asarray(state["features"], dtype=object)
+        model.n_features_in_ = len(state["features"])
+        model.best_iteration_ = int(model.booster_.num_trees())
+        return model

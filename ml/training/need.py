@@ -1,0 +1,188 @@
+"""The training-need model (DESIGN §4): the probability that an employee's level in a
+competency is below what the position requires, from what is known before the date.
+
+LightGBM on the per-competency features (one model, the competency as a feature), early-stopped
+and calibrated on validation data (isotonic or Platt, whichever predicts held-out rows better).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import lightgbm as lgb
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted
+
+from ml.training.boosting import as_frame, train_booster
+from ml.training.calibration import Calibrator, choose_calibrator, fit_calibrator
+
+
+class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
+    """Calibrated gradient-boosted classifier of training need.
+
+    Parameters
+    ----------
+    n_estimators : int
+        Most boosting rounds; early stopping on the validation set picks the number used.
+    learning_rate, num_leaves, max_depth, min_child_samples, subsample, colsample_bytree, reg_lambda
+        LightGBM's parameters of the same names.
+    calibration : {"auto", "isotonic", "sigmoid", "none"}
+        "auto" chooses isotonic or sigmoid on the validation set (cross-fitted log-loss).
+    validation_fraction : float
+        Share of the training rows held out when ``fit`` gets no ``eval_set`` (stratified,
+        random: pass an ``eval_set`` split by employee for real data).
+    random_state : int
+    n_jobs : int or None
+        LightGBM threads (None: all cores).
+
+    Attributes
+    ----------
+    booster_ : lightgbm.Booster
+    calibrator_ : Calibrator
+    calibration_losses_ : dict of str to float
+        Cross-fitted validation log-loss of each calibration candidate.
+    best_iteration_ : int
+    classes_ : ndarray of shape (2,)
+    feature_names_in_ : ndarray of shape (n_features,)
+    """
+
+    def __init__(
+        self,
+        n_estimators: int = 2000,
+        learning_rate: float = 0.05,
+        num_leaves: int = 31,
+        max_depth: int = -1,
+        min_child_samples: int = 50,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.8,
+        reg_lambda: float = 1.0,
+        early_stopping_rounds: int = 100,
+        calibration: Literal["auto", "isotonic", "sigmoid", "none"] = "auto",
+        validation_fraction: float = 0.2,
+        random_state: int = 0,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.max_depth = max_depth
+        self.min_child_samples = min_child_samples
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.reg_lambda = reg_lambda
+        self.early_stopping_rounds = early_stopping_rounds
+        self.calibration = calibration
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _lgb_params(self) -> dict[str, Any]:
+        return {
+            "objective": "binary",
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "max_depth": self.max_depth,
+            "min_data_in_leaf": self.min_child_samples,
+            "bagging_fraction": self.subsample,
+            "bagging_freq": 1 if self.subsample < 1 else 0,
+            "feature_fraction": self.colsample_bytree,
+            "lambda_l2": self.reg_lambda,
+            "seed": self.random_state,
+            "num_threads": self.n_jobs or 0,
+            "deterministic": True,
+            "force_row_wise": True,
+        }
+
+    def fit(
+        self, X: Any, y: Any, *, eval_set: tuple[Any, Any] | None = None
+    ) -> TrainingNeedClassifier:
+        """Fit on ``X``/``y``; ``eval_set`` (X_val, y_val) drives early stopping and calibration.
+
+        X : DataFrame of shape (n_examples, n_features); categorical columns as pandas
+            ``category`` (see :class:`ml.training.design.Design`).
+        y : array-like of shape (n_examples,), two classes (the positive one: need).
+        """
+        frame = as_frame(self, X, reset=True)
+        target = np.asarray(y)
+        if target.ndim != 1 or len(target) != len(frame):
+            raise ValueError(f"y must be 1-D with {len(frame)} labels, got shape {target.shape}")
+        if type_of_target(target) != "binary":
+            raise ValueError(
+                f"need is a binary target; got {type_of_target(target)} labels "
+                f"{np.unique(target)[:5].tolist()}"
+            )
+        self.classes_ = np.unique(target)
+        y01 = (target == self.classes_[1]).astype(np.float64)
+        if eval_set is None:
+            frame, val, y01, y_val = train_test_split(
+                frame, y01, test_size=self.validation_fraction, stratify=y01,
+                random_state=self.random_state,
+            )  # fmt: skip
+        else:
+            val = as_frame(self, eval_set[0], reset=False)
+            y_val = (np.asarray(eval_set[1]) == self.classes_[1]).astype(np.float64)
+        y_val = np.asarray(y_val, dtype=np.float64)
+        self.booster_ = train_booster(
+            self._lgb_params(), frame, y01, val, y_val,
+            n_estimators=self.n_estimators, early_stopping_rounds=self.early_stopping_rounds,
+        )  # fmt: skip
+        self.best_iteration_ = int(self.booster_.best_iteration or self.booster_.num_trees())
+        raw = np.asarray(self.booster_.predict(val, raw_score=True), dtype=np.float64)
+        if self.calibration == "auto" and len(np.unique(y_val)) == 2 and len(y_val) >= 20:
+            self.calibrator_, self.calibration_losses_ = choose_calibrator(
+                raw, y_val, self.random_state
+            )
+        else:
+            kind = "none" if self.calibration == "auto" else self.calibration
+            self.calibrator_ = fit_calibrator(raw, y_val, kind)
+            self.calibration_losses_ = {}
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Raw score (log-odds before calibration): what TreeSHAP contributions add up to."""
+        check_is_fitted(self)
+        frame = as_frame(self, X, reset=False)
+        return np.asarray(
+            self.booster_.predict(frame, raw_score=True, num_iteration=self.best_iteration_)
+        )
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Calibrated probabilities, shape (n_examples, 2): column 1 is the need."""
+        p = self.calibrator_(self.decision_function(X))
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        return np.asarray(self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)])
+
+    def save(self, directory: Path) -> None:
+        """Write the booster (LightGBM's text format) and the rest as JSON: no pickles."""
+        check_is_fitted(self)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.booster_.save_model(str(directory / "booster.txt"), num_iteration=self.best_iteration_)
+        state = {
+            "params": self.get_params(),
+            "classes": self.classes_.tolist(),
+            "features": self.feature_names_in_.tolist(),
+            "calibrator": self.calibrator_.to_dict(),
+            "calibration_losses": self.calibration_losses_,
+            "best_iteration": self.best_iteration_,
+        }
+        (directory / "need_model.json").write_text(json.dumps(state, indent=2, default=str))
+
+    @classmethod
+    def load(cls, directory: Path) -> TrainingNeedClassifier:
+        state = json.loads((directory / "need_model.json").read_text())
+        model = cls(**state["params"])
+        model.booster_ = lgb.Booster(model_file=str(directory / "booster.txt"))
+        model.classes_ = np.asarray(state["classes"])
+        model.feature_names_in_ = np.asarray(state["features"], dtype=object)
+        model.n_features_in_ = len(state["features"])
+        model.calibrator_ = Calibrator.from_dict(state["calibrator"])
+        model.calibration_losses_ = state["calibration_losses"]
+        model.best_iteration_ = int(model.booster_.num_trees())
+        return model

@@ -1,0 +1,279 @@
+"""Training both models on a data directory: examples, split, fit, evaluate against baselines and
+(on generated data) the oracle, check the gates. Pure of MLflow: :mod:`ml.training.registry`
+logs what this returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ml.codes import age_band
+from ml.features import build_training_examples
+from ml.features.io import load_tables
+from ml.features.pipeline import INPUT_COLUMNS
+from ml.features.point_in_time import Tables
+from ml.schemas import TABLES
+from ml.tables import find_table, read_table
+from ml.training.appraisal import ExpectedAppraisalRegressor
+from ml.training.appraisal_examples import APPRAISAL_NOT_FEATURES, appraisal_examples
+from ml.training.baseline import carried_forward_gap, logistic_baseline, logistic_inputs
+from ml.training.calibration import fit_calibrator
+from ml.training.dataset import Split, employee_groups, label_dates, split_examples
+from ml.training.design import Design
+from ml.training.gates import GateResult, Gates, check_gates
+from ml.training.metrics import (
+    GroupErrorRates,
+    binary_scores,
+    calibration_table,
+    error_rates_by_group,
+    regression_scores,
+    scores_by,
+)
+from ml.training.need import TrainingNeedClassifier
+from ml.training.oracle import load_latent_levels, oracle_score
+
+Progress = Callable[[str], None]
+PROTECTED_ATTRIBUTES = ("gender", "age_band")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """What ``talenta train`` does; every field has a command-line option or a default."""
+
+    validation_share: float = 0.15
+    test_share: float = 0.15
+    horizon_months: int = 24
+    threshold: float = 0.5  # need probability from which a competency is flagged for training
+    need_params: dict[str, Any] = field(default_factory=dict)
+    appraisal_params: dict[str, Any] = field(default_factory=dict)
+    gates: Gates = field(default_factory=Gates)
+    seed: int = 0
+
+
+@dataclass
+class TrainedModel:
+    model: TrainingNeedClassifier | ExpectedAppraisalRegressor
+    design: Design
+    input_example: pd.DataFrame  # a few raw rows (before the design), for MLflow's signature
+
+
+@dataclass
+class TrainResult:
+    need: TrainedModel
+    appraisal: TrainedModel
+    appraisal_target: str
+    metrics: dict[str, float]
+    params: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    gate_results: list[GateResult]
+    data: dict[str, Any]
+
+    @property
+    def gates_passed(self) -> bool:
+        return all(g.passed for g in self.gate_results)
+
+
+def protected_attributes(data_dir: Path) -> pd.DataFrame:
+    """employee_id, gender and birth_year: read here for the fairness evaluation only, never
+    handed to a model."""
+    path = find_table(data_dir, "employees")
+    if path is None:
+        raise ValueError(f"{data_dir}: no employees table")
+    table, _ = read_table(path, TABLES["employees"], ("employee_id", "gender", "birth_year"))
+    return table.frame
+
+
+def train(
+    data_dir: Path, config: TrainingConfig | None = None, progress: Progress | None = None
+) -> TrainResult:
+    """Train and evaluate both models on the contract tables of ``data_dir``."""
+    config = config or TrainingConfig()
+    step = progress or (lambda _: None)
+    step("loading tables")
+    # The rater is read for the audit's sake (kept on the appraisal examples), never a feature.
+    columns = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
+    tables = load_tables(data_dir, columns)
+    dates = label_dates(tables)
+    step(f"need examples on {len(dates)} dates")
+    examples = build_training_examples(tables, dates, horizon_months=config.horizon_months)
+    split = split_examples(
+        examples, dates, validation_share=config.validation_share, test_share=config.test_share
+    )
+    step(f"need model on {len(split.train):,} examples")
+    need, need_metrics, need_tables = _need(split, data_dir, config)
+    step("expected-appraisal model")
+    appraisal, target, appraisal_metrics, appraisal_tables = _appraisal(tables, data_dir, config)
+    metrics = {**need_metrics, **appraisal_metrics}
+    params = {
+        **{f"need_{k}": v for k, v in need.model.get_params().items()},
+        **{f"appraisal_{k}": v for k, v in appraisal.model.get_params().items()},
+        "need_calibration_chosen": need.model.calibrator_.kind,
+        "need_best_iteration": need.model.best_iteration_,
+        "appraisal_best_iteration": appraisal.model.best_iteration_,
+        "appraisal_target": target,
+        "threshold": config.threshold,
+        "horizon_months": config.horizon_months,
+        "as_of_dates": ",".join(str(d.date()) for d in dates),
+        "test_as_of": str(split.test_as_of.date()),
+        "n_need_features": len(need.design.columns),
+        "n_appraisal_features": len(appraisal.design.columns),
+    }
+    data = {
+        "data_dir": str(data_dir),
+        "employees": int(tables["employees"]["employee_id"].nunique()),
+        "dates": [str(d.date()) for d in dates],
+        "test_as_of": str(split.test_as_of.date()),
+        "need_examples": split.sizes(),
+        "need_rate": float(examples["need"].mean()),
+        "generated": (data_dir / "ground_truth").is_dir(),
+    }
+    gate_results = check_gates(metrics, config.gates)
+    return TrainResult(
+        need, appraisal, target, metrics, params, {**need_tables, **appraisal_tables},
+        gate_results, data,
+    )  # fmt: skip
+
+
+def _need(
+    split: Split, data_dir: Path, config: TrainingConfig
+) -> tuple[TrainedModel, dict[str, float], dict[str, pd.DataFrame]]:
+    design = Design.from_frame(split.train)
+    X_train, X_val, X_test = (design.matrix(f) for f in (split.train, split.validation, split.test))
+    y_train, y_val, y_test = (
+        f["need"].to_numpy() for f in (split.train, split.validation, split.test)
+    )
+    model = TrainingNeedClassifier(random_state=config.seed, **config.need_params)
+    model.fit(X_train, y_train, eval_set=(X_val, y_val))
+    p = model.predict_proba(X_test)[:, 1]
+    metrics: dict[str, float] = {}
+    scores = binary_scores(y_test, p)
+    metrics |= {
+        f"test_{k}": float(getattr(scores, k)) for k in ("roc_auc", "pr_auc", "brier", "ece")
+    }
+    metrics |= {"test_n": scores.n, "test_positives": scores.positives}
+    metrics["validation_roc_auc"] = binary_scores(y_val, model.predict_proba(X_val)[:, 1]).roc_auc
+
+    # Baselines: the last gap carried forward, and a logistic regression.
+    fill = float(np.nanmean(carried_forward_gap(split.train, np.nan)))
+    gap = binary_scores(y_test, _rank01(carried_forward_gap(split.test, fill)))
+    logistic = logistic_baseline(design, X_train, y_train)
+    logit = binary_scores(y_test, logistic.predict_proba(logistic_inputs(design, X_test))[:, 1])
+    metrics |= {
+        "baseline_gap_roc_auc": gap.roc_auc,
+        "baseline_logistic_roc_auc": logit.roc_auc,
+        "baseline_logistic_ece": logit.ece,
+        "baseline_roc_auc": max(gap.roc_auc, logit.roc_auc),
+    }
+
+    test = split.test.assign(y=y_test, p=p)
+    tables = {
+        "need_by_group": scores_by(test, "competency_group"),
+        "need_calibration": calibration_table(y_test, p),
+    }
+    latent = load_latent_levels(data_dir)
+    if latent is not None:
+        metrics |= _oracle(split, latent, y_val, y_test)
+        metrics["oracle_gap_roc_auc"] = metrics["oracle_roc_auc"] - metrics["test_roc_auc"]
+
+    # Error rates by protected group, on the test rows (attributes joined here, for this alone).
+    people = protected_attributes(data_dir).set_index("employee_id")
+    joined = people.reindex(split.test["employee_id"])
+    groups = {
+        "gender": joined["gender"].astype("object").fillna("").to_numpy(),
+        "age_band": age_band(
+            split.test_as_of.year - joined["birth_year"].to_numpy(np.float64, na_value=np.nan)
+        ),
+    }
+    worst = 0.0
+    for attribute in PROTECTED_ATTRIBUTES:
+        values = pd.Series(groups[attribute], dtype="object").replace("", None).to_numpy()
+        rates: GroupErrorRates = error_rates_by_group(y_test, p, values, config.threshold)
+        tables[f"need_fairness_{attribute}"] = rates.table
+        metrics[f"test_equalized_odds_difference_{attribute}"] = rates.equalized_odds_difference
+        if not np.isnan(rates.equalized_odds_difference):
+            worst = max(worst, rates.equalized_odds_difference)
+    metrics["test_equalized_odds_difference"] = worst
+    example = split.test[list(design.columns)].head(5)
+    return TrainedModel(model, design, example), metrics, tables
+
+
+def _oracle(
+    split: Split, latent: pd.DataFrame, y_val: np.ndarray, y_test: np.ndarray
+) -> dict[str, float]:
+    val_score, test_score = oracle_score(split.validation, latent), oracle_score(split.test, latent)
+    known_val, known = ~np.isnan(val_score), ~np.isnan(test_score)
+    calibrate = fit_calibrator(val_score[known_val], y_val[known_val], "isotonic")
+    scores = binary_scores(y_test[known], calibrate(test_score[known]))
+    # AUC from the raw score: isotonic steps would tie rows the truth still orders.
+    auc = binary_scores(y_test[known], _rank01(test_score[known])).roc_auc
+    return {
+        "oracle_roc_auc": auc,
+        "oracle_pr_auc": scores.pr_auc,
+        "oracle_brier": scores.brier,
+        "oracle_ece": scores.ece,
+        "oracle_coverage": float(known.mean()),
+    }
+
+
+def _rank01(score: np.ndarray) -> np.ndarray:
+    """A score as values in [0, 1] with the same order (for metrics that want probabilities)."""
+    return pd.Series(score).rank(pct=True).to_numpy()
+
+
+def _appraisal(
+    tables: Tables, data_dir: Path, config: TrainingConfig
+) -> tuple[TrainedModel, str, dict[str, float], dict[str, pd.DataFrame]]:
+    examples, target = appraisal_examples(tables)
+    design = Design.from_frame(examples, exclude=APPRAISAL_NOT_FEATURES)
+    group = employee_groups(examples["employee_id"], config.validation_share, config.test_share)
+    last = examples["period_end"].max()
+    # By time too when there are several periods: train on the earlier, test on the last.
+    timed = examples["period_end"].nunique() > 1
+    in_last = (examples["period_end"] == last).to_numpy() if timed else np.ones(len(examples), bool)
+    before = ~in_last if timed else in_last
+    parts = {
+        "train": examples[(group == "train") & before],
+        "validation": examples[(group == "validation") & in_last],
+        "test": examples[(group == "test") & in_last],
+    }
+    for name, part in parts.items():
+        if len(part) < 10:
+            raise ValueError(
+                f"too few appraisals for the expected-appraisal {name} set ({len(part)})"
+            )
+    model = ExpectedAppraisalRegressor(random_state=config.seed, **config.appraisal_params)
+    model.fit(
+        design.matrix(parts["train"]), parts["train"]["rating_value"],
+        eval_set=(design.matrix(parts["validation"]), parts["validation"]["rating_value"]),
+    )  # fmt: skip
+    test = parts["test"]
+    predicted = model.predict(design.matrix(test))
+    scores = regression_scores(test["rating_value"].to_numpy(), predicted)
+    metrics = {f"appraisal_test_{k}": float(v) for k, v in scores.items()}
+    people = protected_attributes(data_dir).set_index("employee_id").reindex(test["employee_id"])
+    residual = test["rating_value"].to_numpy() - predicted
+    year = test["period_end"].dt.year.to_numpy()
+    residuals = pd.DataFrame(
+        {
+            "gender": people["gender"].astype("object").fillna("").to_numpy(),
+            "age_band": age_band(year - people["birth_year"].to_numpy(np.float64, na_value=np.nan)),
+            "residual": residual,
+        }
+    )
+    table = pd.concat(
+        [
+            residuals.groupby(a)["residual"]
+            .agg(["size", "mean"])
+            .rename_axis("group")
+            .reset_index()
+            .assign(attribute=a)
+            for a in PROTECTED_ATTRIBUTES
+        ]
+    )[["attribute", "group", "size", "mean"]].rename(columns={"size": "n", "mean": "mean_residual"})
+    example = test[list(design.columns)].head(5)
+    return TrainedModel(model, design, example), target, metrics, {"appraisal_residuals": table}
