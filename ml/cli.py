@@ -395,8 +395,10 @@ def demo(
     employees: Annotated[int | None, typer.Option(help="workforce size")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
 ) -> None:
-    """Generate a workforce under TALENTA_HOME/data/raw, validate and summarise it, and build its
-    features as of the end of the last period into TALENTA_HOME/data/processed."""
+    """Generate a workforce under TALENTA_HOME/data/raw, validate and summarise it, build its
+    features as of the end of the last period into TALENTA_HOME/data/processed, train both
+    models into the MLflow store under TALENTA_HOME/models, promote them through the gates and
+    score the workforce (data/processed/scores.parquet)."""
     from ml.features import build_features
     from ml.features.io import write_features
     from ml.summary import workforce_summary
@@ -431,6 +433,9 @@ def demo(
         f"{gap.notna().mean():.0%}, positive for {(gap > 0).mean():.0%} "
         "(the unknown rest is where the training-need model is needed)"
     )
+    train(raw, promote=True, gates=None, seed=0)
+    score(raw, out=settings.processed_dir / "scores.parquet", as_of=None, alias="champion",
+          explain_top=3)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils import Tags
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ml.training.boosting import as_frame, train_booster
 
@@ -62,13 +63,20 @@ class ExpectedAppraisalRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
     def fit(
         self, X: Any, y: Any, *, eval_set: tuple[Any, Any] | None = None
     ) -> ExpectedAppraisalRegressor:
         """X : DataFrame of shape (n_appraisals, n_features); y : rating values."""
+        if y is None:
+            raise ValueError("requires y to be passed, but the target y is None")
         frame = as_frame(self, X, reset=True)
-        target = np.asarray(y, dtype=np.float64)
-        if target.ndim != 1 or len(target) != len(frame) or not np.isfinite(target).all():
+        target = column_or_1d(y, warn=True).astype(np.float64)
+        if len(target) != len(frame) or not np.isfinite(target).all():
             raise ValueError(f"y must be {len(frame)} finite rating values")
         if eval_set is None:
             frame, val, target, y_val = train_test_split(

@@ -68,7 +68,9 @@ class Design:
             except (TypeError, ValueError) as e:
                 raise DesignError(f"column {name!r} must be numeric: {e}") from None
         for name, levels in self.categorical.items():
-            data[name] = pd.Categorical(frame[name].astype("str"), categories=list(levels))
+            values = frame[name].astype("str")
+            known = values.where(values.isin(levels))  # unseen → missing, explicitly
+            data[name] = pd.Categorical(known, categories=list(levels))
         return pd.DataFrame(data, index=frame.index)
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,9 +14,10 @@ from typing import Any, Literal
 import lightgbm as lgb
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import Tags
 from sklearn.model_selection import train_test_split
-from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ml.training.boosting import as_frame, train_booster
 from ml.training.calibration import Calibrator, choose_calibrator, fit_calibrator
@@ -81,6 +82,12 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # a need or not: binary by design
+        tags.input_tags.allow_nan = True  # missing evidence is routine; the trees route it
+        return tags
+
     def _lgb_params(self) -> dict[str, Any]:
         return {
             "objective": "binary",
@@ -107,16 +114,21 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
             ``category`` (see :class:`ml.training.design.Design`).
         y : array-like of shape (n_examples,), two classes (the positive one: need).
         """
+        if y is None:
+            raise ValueError("requires y to be passed, but the target y is None")
         frame = as_frame(self, X, reset=True)
-        target = np.asarray(y)
-        if target.ndim != 1 or len(target) != len(frame):
-            raise ValueError(f"y must be 1-D with {len(frame)} labels, got shape {target.shape}")
-        if type_of_target(target) != "binary":
+        target = column_or_1d(y, warn=True)
+        if len(target) != len(frame):
+            raise ValueError(f"y has {len(target)} labels for {len(frame)} rows of X")
+        check_classification_targets(target)
+        kind = type_of_target(target)
+        if kind != "binary":
             raise ValueError(
-                f"need is a binary target; got {type_of_target(target)} labels "
-                f"{np.unique(target)[:5].tolist()}"
+                f"Only binary classification is supported (need or not); the target is {kind}"
             )
         self.classes_ = np.unique(target)
+        if len(self.classes_) < 2:
+            raise ValueError("Classifier can't train when only one class is present.")
         y01 = (target == self.classes_[1]).astype(np.float64)
         if eval_set is None:
             frame, val, y01, y_val = train_test_split(
@@ -153,11 +165,13 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, shape (n_examples, 2): column 1 is the need."""
+        check_is_fitted(self)
         p = self.calibrator_(self.decision_function(X))
         return np.column_stack([1 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
-        return np.asarray(self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)])
+        positive = self.predict_proba(X)[:, 1] >= 0.5
+        return np.asarray(self.classes_[positive.astype(int)])
 
     def save(self, directory: Path) -> None:
         """Write the booster (LightGBM's text format) and the rest as JSON: no pickles."""
