@@ -11,6 +11,7 @@ import pytest
 from ipykernel.kernelspec import write_kernel_spec
 from nbclient import NotebookClient
 from nbformat import NotebookNode
+from threadpoolctl import threadpool_limits
 
 from ml.config import get_settings
 from ml.synth import SynthConfig, generate_workforce, write_workforce
@@ -57,7 +58,11 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NotebookNode]
         get_settings.cache_clear()
         try:
             client = connect(get_settings())
-            registered = log_training(client, train(data_dir), card="# card", figures={})
+            # One thread: a few thousand rows gain nothing from more, and on a busy machine
+            # OpenMP's spinning threads make this training ten times slower or worse.
+            with threadpool_limits(limits=1):
+                result = train(data_dir)
+            registered = log_training(client, result, card="# card", figures={})
             assert promote(client, registered.need_version, NO_GATES).promoted
             # connect() exported the store's URI; the kernel must find it from TALENTA_HOME alone
             for name in MLFLOW_ENV:

@@ -13,8 +13,8 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils import Tags
 from sklearn.model_selection import train_test_split
+from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ml.training.boosting import as_frame, train_booster

@@ -108,7 +108,8 @@ def model_card(result: TrainResult) -> str:
         _table(result.tables["need_by_group"]),
         f"## Fairness (test rows; threshold {result.params['threshold']})",
         "Error rates by protected group. The equalized-odds difference is the larger of the "
-        "gaps in true- and false-positive rates between groups.",
+        "gaps in true- and false-positive rates between groups; a group with fewer than 50 "
+        "positives (negatives) is shown but left out of the TPR (FPR) gap, its rate being noise.",
     ]
     for attribute in ("gender", "age_band"):
         key = f"test_equalized_odds_difference_{attribute}"

@@ -7,7 +7,9 @@ SQLite store and an artifact folder under ``TALENTA_HOME/models`` (see :mod:`ml.
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,6 +72,10 @@ class Promotion:
 
 def connect(settings: Settings) -> MlflowClient:
     """Point MLflow at the configured store and make sure the Talenta experiment exists."""
+    # Talenta draws its own progress; MLflow's store-creation notices and download bars would
+    # interleave with it. Either can still be turned back on from the environment.
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     tracking = settings.tracking_uri
     if tracking.startswith("sqlite:///"):
         Path(tracking.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

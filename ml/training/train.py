@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ml.codes import age_band
+from ml.codes import AGE_BANDS, age_band
 from ml.features import build_training_examples
 from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
@@ -124,7 +124,7 @@ def train(
         "n_appraisal_features": len(appraisal.design.columns),
     }
     data = {
-        "data_dir": str(data_dir),
+        "data_dir": str(data_dir.resolve()),
         "employees": int(tables["employees"]["employee_id"].nunique()),
         "dates": [str(d.date()) for d in dates],
         "test_as_of": str(split.test_as_of.date()),
@@ -193,13 +193,12 @@ def _need(
     for attribute in PROTECTED_ATTRIBUTES:
         values = pd.Series(groups[attribute], dtype="object").replace("", None).to_numpy()
         rates: GroupErrorRates = error_rates_by_group(y_test, p, values, config.threshold)
-        tables[f"need_fairness_{attribute}"] = rates.table
+        tables[f"need_fairness_{attribute}"] = _in_band_order(rates.table)
         metrics[f"test_equalized_odds_difference_{attribute}"] = rates.equalized_odds_difference
         if not np.isnan(rates.equalized_odds_difference):
             worst = max(worst, rates.equalized_odds_difference)
     metrics["test_equalized_odds_difference"] = worst
-    example = split.test[list(design.columns)].head(5)
-    return TrainedModel(model, design, example), metrics, tables
+    return TrainedModel(model, design, _example(split.test, design)), metrics, tables
 
 
 def _oracle(
@@ -218,6 +217,20 @@ def _oracle(
         "oracle_ece": scores.ece,
         "oracle_coverage": float(known.mean()),
     }
+
+
+def _example(rows: pd.DataFrame, design: Design) -> pd.DataFrame:
+    """A few rows of model input for MLflow's signature. Integer columns become floats: the
+    signature would otherwise refuse a request with a missing value in them."""
+    example = rows[list(design.columns)].head(5)
+    integers = [c for c in example.columns if pd.api.types.is_integer_dtype(example[c])]
+    return example.astype(dict.fromkeys(integers, "float64"))
+
+
+def _in_band_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Age bands youngest first (as text "<30" sorts after "50+")."""
+    order = {label: i for i, (_, label) in enumerate(AGE_BANDS)}
+    return table.sort_values("group", key=lambda g: g.map(order).fillna(-1)).reset_index(drop=True)
 
 
 def _rank01(score: np.ndarray) -> np.ndarray:
@@ -268,12 +281,13 @@ def _appraisal(
     table = pd.concat(
         [
             residuals.groupby(a)["residual"]
-            .agg(["size", "mean"])
+            .agg(["size", "mean", "sem"])
             .rename_axis("group")
             .reset_index()
             .assign(attribute=a)
             for a in PROTECTED_ATTRIBUTES
         ]
-    )[["attribute", "group", "size", "mean"]].rename(columns={"size": "n", "mean": "mean_residual"})
-    example = test[list(design.columns)].head(5)
-    return TrainedModel(model, design, example), target, metrics, {"appraisal_residuals": table}
+    )[["attribute", "group", "size", "mean", "sem"]]
+    table = table.rename(columns={"size": "n", "mean": "mean_residual", "sem": "standard_error"})
+    tables = {"appraisal_residuals": table}
+    return TrainedModel(model, design, _example(test, design)), target, metrics, tables

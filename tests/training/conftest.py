@@ -9,7 +9,8 @@ import pytest
 from ml.synth import SynthConfig, generate_workforce, write_workforce
 from ml.training.train import TrainingConfig, TrainResult, train
 
-FAST = {"n_estimators": 300, "learning_rate": 0.1}
+# One thread: on a busy 2-core machine LightGBM's OpenMP threads wait on each other for seconds.
+FAST = {"n_estimators": 300, "learning_rate": 0.1, "n_jobs": 1}
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,7 @@ def test_the_champion_loads_and_answers_like_the_trained_model(
     bundle, version = load_model(client, NEED_MODEL)
     assert str(version.version) == registered.need_version
     rows = trained.need.input_example
-    expected = trained.need.model.predict_proba(trained.need.design.matrix(rows))[:, 1]  # type: ignore[union-attr]
+    expected = trained.need.model.predict_proba(trained.need.design.matrix(rows))[:, 1]
     np.testing.assert_allclose(bundle.predict(rows).to_numpy(), expected)
 
 

@@ -3,9 +3,12 @@ up to the model's raw score."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from ml.features import build_features
 from ml.features.io import load_tables
 from ml.training.bundle import NEED, Bundle
 from ml.training.explain import contributions
@@ -13,7 +16,7 @@ from ml.training.score import latest_as_of, score_workforce
 from ml.training.train import TrainResult
 
 
-def test_scores_explain_top_needs_and_add_up(trained: TrainResult, training_dir) -> None:  # type: ignore[no-untyped-def]
+def test_scores_explain_top_needs_and_add_up(trained: TrainResult, training_dir: Path) -> None:
     tables = load_tables(training_dir)
     bundle = Bundle(NEED, trained.need.model, trained.need.design)
     as_of = latest_as_of(tables)
@@ -30,9 +33,7 @@ def test_scores_explain_top_needs_and_add_up(trained: TrainResult, training_dir)
     # The gap column is the deterministic core's, untouched by the model.
     assert (scores["gap"].dropna() >= 0).all()
     # Contributions of the full model add up to the raw score the probability comes from.
-    from ml.features import build_features
-
     rows = build_features(tables, as_of).model_rows().head(300)
     X = bundle.design.matrix(rows)
-    total = contributions(trained.need.model.booster_, X).sum(axis=1).to_numpy()  # type: ignore[union-attr]
+    total = contributions(trained.need.model.booster_, X).sum(axis=1).to_numpy()
     np.testing.assert_allclose(total, scores["log_odds"].head(300).to_numpy(), rtol=1e-6, atol=1e-9)
