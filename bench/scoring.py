@@ -13,8 +13,9 @@ booster and measures:
 - test ROC AUC of its probabilities (calibration is monotone, so it leaves the AUC as is);
 - predict rows/s: ``booster.predict`` on the test matrix replicated to ``--predict-rows`` rows,
   best of 3, the design-matrix DataFrame included as scoring passes it;
-- explain rows/s: ``pred_contrib`` on up to ``--explain-rows`` of those rows, best of 2; the
-  largest models explain only as many rows as take about ``--explain-seconds`` per pass.
+- explain rows/s: ``pred_contrib`` on up to ``--explain-rows`` of those rows, best of 2 (of up
+  to 5 for models quick enough); the largest models explain only as many rows as take about
+  ``--explain-seconds`` per pass.
 
 The baseline, measured in the same run, is the issue's reference model, 200 trees of 31 leaves:
 every speed is also given as a ratio to it. The picked point is the one with the cheapest
@@ -55,7 +56,9 @@ PREDICT_TARGET_MINUTES = 10.0
 REFERENCE = (200, 31, -1)  # the issue's measured model: 200 trees, 31 leaves, depth unbounded
 
 # (trees, leaves, max depth; -1 unbounded). Depth-limited trees are the cheap end of TreeSHAP,
-# whose cost per row grows with leaves × depth²; the unbounded ones show where quality saturates.
+# whose cost per row grows with leaves × depth²; the unbounded ones show where quality saturates
+# (63 leaves were tried at 20,000 employees: no better AUC than 31, explanations 3-5 times
+# slower unbounded and no different at depth 6, so they are left out to keep the run short).
 GRID: tuple[tuple[int, int, int], ...] = (
     (50, 7, 3),
     (100, 7, 3),
@@ -65,13 +68,10 @@ GRID: tuple[tuple[int, int, int], ...] = (
     (200, 15, 4),
     (400, 15, 4),
     (200, 31, 6),
-    (200, 63, 6),
     (200, 15, -1),
     (100, 31, -1),
     REFERENCE,
     (400, 31, -1),
-    (100, 63, -1),
-    (200, 63, -1),
 )
 
 
@@ -80,10 +80,12 @@ def learning_rate(trees: int) -> float:
     return 0.1 if trees <= 100 else 0.05
 
 
-def best_time(call: Callable[[], object], repeats: int) -> float:
-    """Fastest of ``repeats`` runs: on a shared machine the slower ones measure the neighbours."""
-    times = []
-    for _ in range(repeats):
+def best_time(call: Callable[[], object], repeats: int, budget_s: float = 0.0) -> float:
+    """Fastest of ``repeats`` runs, or of up to 5 while they take less than ``budget_s`` in all:
+    on a shared machine the slower runs measure the neighbours, and a cheap call can afford more
+    tries at a quiet moment."""
+    times: list[float] = []
+    while len(times) < repeats or (len(times) < 5 and sum(times) < budget_s):
         start = time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
@@ -157,7 +159,7 @@ def measure(
     probe = min(1_000, args.explain_rows)
     probe_rate = probe / best_time(explain(predict_rows.iloc[:probe]), 1)
     n_explain = int(min(args.explain_rows, max(probe, probe_rate * args.explain_seconds)))
-    explain_s = best_time(explain(predict_rows.iloc[:n_explain]), 2)
+    explain_s = best_time(explain(predict_rows.iloc[:n_explain]), 2, args.explain_seconds)
 
     depths = leaf_depths(booster)
     return {
@@ -187,7 +189,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--explain-rows", type=int, default=20_000, help="most rows explained")
     parser.add_argument(
-        "--explain-seconds", type=float, default=10.0,
+        "--explain-seconds", type=float, default=6.0,
         help="rough time of one timed explanation pass: fewer rows on the slowest models",
     )  # fmt: skip
     parser.add_argument("--predict-rows", type=int, default=500_000)

@@ -87,7 +87,7 @@ def model_card(result: TrainResult) -> str:
         "# Model card — talenta-need and talenta-expected-appraisal",
         "## Data",
         f"- Source: `{d['data_dir']}` ({kind}), {d['employees']:,} employees.",
-        f"- Training-need examples on 1 January of {', '.join(d['dates'])}: "
+        f"- Training-need examples on {', '.join(d['dates'])}: "
         f"{sizes['train']:,} train, {sizes['validation']:,} validation, {sizes['test']:,} test; "
         f"need rate {d['need_rate']:.1%}.",
         f"- Split by employee (hash of the NIP) and by time: the test is employees never trained "
