@@ -77,6 +77,12 @@ def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.Monk
     for heading in ("employees per agency", "predikat", "Job-Person Match"):
         assert heading in result.output
     assert "KEPAHIANG" in result.output and "OPTIMAL" in result.output
+    # Models trained and registered, the workforce scored (400 employees are too few for the
+    # gates, so the demo says it scores with the challenger).
+    assert "talenta-need v1" in result.output and "challenger" in result.output
+    scores = pd.read_parquet(tmp_path / "data" / "processed" / "scores.parquet")
+    assert scores["employee_id"].nunique() == 400
+    assert scores["need_probability"].between(0, 1).all()
 
 
 def test_user_errors_are_one_line_never_a_traceback(

@@ -119,7 +119,7 @@ class ExpectedAppraisalRegressor(RegressorMixin, BaseEstimator):
         self.booster_.save_model(str(directory / "booster.txt"), num_iteration=self.best_iteration_)
         state = {
             "params": self.get_params(),
-            "features": self.feature_names_in_.tolist(),
+            "features": list(self.booster_.feature_name()),
             "best_iteration": self.best_iteration_,
         }
         (directory / "appraisal_model.json").write_text(json.dumps(state, indent=2, default=str))

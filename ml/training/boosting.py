@@ -12,7 +12,8 @@ from sklearn.utils.validation import validate_data
 
 def as_frame(estimator: Any, X: Any, *, reset: bool) -> pd.DataFrame:
     """``X`` as a DataFrame. A DataFrame passes as is (its categorical columns carry the category
-    codes the trees split on); anything else is validated by scikit-learn and named x0, x1, …"""
+    codes the trees split on); anything else is validated by scikit-learn and takes the fitted
+    column names, or x0, x1, … when the model was fitted on an array."""
     if isinstance(X, pd.DataFrame):
         if reset:
             estimator.feature_names_in_ = np.asarray(X.columns, dtype=object)
@@ -28,11 +29,8 @@ def as_frame(estimator: Any, X: Any, *, reset: bool) -> pd.DataFrame:
             )
         return X
     array = validate_data(estimator, X, reset=reset, ensure_all_finite="allow-nan")
-    if reset:
-        estimator.feature_names_in_ = np.array(
-            [f"x{i}" for i in range(array.shape[1])], dtype=object
-        )
-    return pd.DataFrame(array, columns=list(estimator.feature_names_in_))
+    fallback = [f"x{i}" for i in range(array.shape[1])]
+    return pd.DataFrame(array, columns=list(getattr(estimator, "feature_names_in_", fallback)))
 
 
 def train_booster(

@@ -186,7 +186,7 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
         state = {
             "params": self.get_params(),
             "classes": self.classes_.tolist(),
-            "features": self.feature_names_in_.tolist(),
+            "features": list(self.booster_.feature_name()),
             "calibrator": self.calibrator_.to_dict(),
             "calibration_losses": self.calibration_losses_,
             "best_iteration": self.best_iteration_,
