@@ -17,10 +17,13 @@ import pandas as pd
 from ml.features import build_features, period_end
 from ml.features.appraisals import RATING_VALUE
 from ml.features.point_in_time import Tables
+from ml.scoring import predikat_kinerja_many
 
 OFFICIAL = "ATASAN"
 # Not features of this model: keys, the rater, the target, and the rating history (see above).
-APPRAISAL_NOT_FEATURES = ("employee_id", "period", "rater_id", "rating_value", "period_end")
+APPRAISAL_NOT_FEATURES = (
+    "employee_id", "period", "rater_id", "rating_value", "period_end", "predikat",
+)  # fmt: skip
 EMPLOYEE_EVIDENCE = (
     "tenure_years", "grade_rank", "education_rank", "position_type", "employment_type",
     "agency_id", "jpm_known_percent", "jpm_coverage", "n_gaps_known", "n_gaps_positive",
@@ -40,6 +43,13 @@ def rating_target(appraisals: pd.DataFrame) -> tuple[pd.Series, str]:
     return (hasil.astype("float64") + perilaku.astype("float64")) / 2, "ratings"
 
 
+def _both_ratings(appraisals: pd.DataFrame) -> bool:
+    return bool(
+        appraisals["hasil_kerja_rating"].notna().all()
+        and appraisals["perilaku_rating"].notna().all()
+    )
+
+
 def appraisal_examples(
     tables: Tables, progress: Callable[[str], None] | None = None
 ) -> tuple[pd.DataFrame, str]:
@@ -53,7 +63,19 @@ def appraisal_examples(
     role = appraisals["rater_role"].astype("str")
     official = appraisals[(role == OFFICIAL).to_numpy()]
     value, kind = rating_target(official)
-    official = official.assign(rating_value=value.to_numpy())
+    # The predikat by the rule (PermenPANRB 6/2022) where both ratings are known, else as stored.
+    ruled = (
+        pd.Series(
+            predikat_kinerja_many(
+                official["hasil_kerja_rating"].astype("object"),
+                official["perilaku_rating"].astype("object"),
+            ),
+            index=official.index,
+        )
+        if _both_ratings(official)
+        else official["predikat"].astype("object")
+    )
+    official = official.assign(rating_value=value.to_numpy(), predikat=ruled.to_numpy())
     official = official[official["rating_value"].notna().to_numpy()]
     peers = appraisals[(role != OFFICIAL).to_numpy()]
     peer_value, _ = rating_target(peers.assign(score=np.nan))
@@ -82,7 +104,8 @@ def appraisal_examples(
         else official
     )
     columns = [
-        "employee_id", "period", "period_end", "rater_id", "rating_value", "kpi_attainment",
+        "employee_id", "period", "period_end", "rater_id", "rating_value", "predikat",
+        "kpi_attainment",
         "community_feedback", "peer_rating", *EMPLOYEE_EVIDENCE, "ability_estimate",
     ]  # fmt: skip
     return examples[columns].reset_index(drop=True), kind

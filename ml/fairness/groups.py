@@ -1,0 +1,100 @@
+"""Group disparity: the share of top predikat per protected group (context: the four-fifths
+rule), and the gap that remains once the evidence is accounted for (the fairness flag)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ml.fairness.statistics import Z95, bh_qvalues, cluster_means, two_sided_p
+
+TOP = ("SANGAT_BAIK",)
+FOUR_FIFTHS = 0.8
+COLUMNS = [
+    "scope", "scope_value", "attribute", "group", "n", "top_rate", "ratio_to_best",
+    "four_fifths_ok", "conditional_effect", "ci_low", "ci_high", "q_value", "flagged",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GroupAuditConfig:
+    """min_group : appraisals a group needs within a scope to be compared; alpha : the
+    false-discovery rate over the family; min_effect : smallest conditional gap (rating steps)."""
+
+    min_group: int = 30
+    alpha: float = 0.05
+    min_effect: float = 0.05
+
+
+def group_disparity(
+    frame: pd.DataFrame,
+    attributes: Sequence[str] = ("gender", "age_band"),
+    scopes: Sequence[str] = ("agency_id", "region"),
+    config: GroupAuditConfig | None = None,
+) -> pd.DataFrame:
+    """Per protected attribute and group, over the whole workforce and within each agency and
+    region: the top-predikat selection rate and its ratio to the most favoured group (the
+    four-fifths rule: below 0.8 is adverse impact — context, since ratings may differ because
+    performance does), and the *conditional* effect: the group's mean residual minus everyone
+    else's, with a 95% interval (clustered by rater) and a BH q-value. Only the conditional
+    effect is flagged."""
+    config = config or GroupAuditConfig()
+    cluster = frame["rater_id"].astype("object")
+    cluster = cluster.where(cluster.notna(), "employee:" + frame["employee_id"].astype("object"))
+    data = frame.assign(_top=frame["predikat"].isin(TOP).astype(float), _cluster=cluster)
+    parts = [_scope(data, "ALL", "ALL", attributes, config)]
+    for scope in scopes:
+        if scope not in data or data[scope].isna().all():
+            continue
+        for value, sub in data.groupby(scope, sort=True):
+            parts.append(_scope(sub, scope, str(value), attributes, config))
+    table = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    if table.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    table["q_value"] = bh_qvalues(table["p"].to_numpy())
+    table["flagged"] = (table["q_value"] < config.alpha) & (
+        table["conditional_effect"].abs() >= config.min_effect
+    )
+    return table[COLUMNS]
+
+
+def _scope(
+    data: pd.DataFrame, scope: str, value: str, attributes: Sequence[str], config: GroupAuditConfig
+) -> pd.DataFrame:
+    rows = []
+    for attribute in attributes:
+        groups = data[attribute].astype("object").fillna("")
+        known = data[(groups != "").to_numpy()]
+        labels = groups[groups != ""]
+        sizes = labels.value_counts()
+        compared = sorted(sizes[sizes >= config.min_group].index)
+        if len(compared) < 2:
+            continue
+        rate = known.groupby(labels)["_top"].mean()
+        best = rate[compared].max()
+        for level in compared:
+            inside = (labels == level).to_numpy()
+            side = pd.Series(np.where(inside, "in", "out"), index=known.index)
+            means = cluster_means(known["residual"], side, known["_cluster"])
+            effect = float(means.mean["in"] - means.mean["out"])
+            se = float(np.sqrt(means.se["in"] ** 2 + means.se["out"] ** 2))
+            rows.append(
+                {
+                    "scope": scope,
+                    "scope_value": value,
+                    "attribute": attribute,
+                    "group": level,
+                    "n": int(sizes[level]),
+                    "top_rate": float(rate[level]),
+                    "ratio_to_best": float(rate[level] / best) if best > 0 else np.nan,
+                    "four_fifths_ok": bool(best == 0 or rate[level] / best >= FOUR_FIFTHS),
+                    "conditional_effect": effect,
+                    "ci_low": effect - Z95 * se,
+                    "ci_high": effect + Z95 * se,
+                    "p": float(two_sided_p(np.array([effect / se]))[0]),
+                }
+            )
+    return pd.DataFrame(rows)

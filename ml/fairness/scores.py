@@ -1,0 +1,71 @@
+"""Single appraisals far from their evidence, and the rules of the scoring core: a stored
+predikat that disagrees with the matrix, and units whose predikat break the distribution curve."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ml.fairness.statistics import bh_qvalues, two_sided_p
+from ml.scoring import OrgRating, check_distribution, predikat_kinerja_many
+
+EVIDENCE = (
+    "kpi_attainment", "community_feedback", "peer_rating", "ability_estimate",
+    "jpm_known_percent",
+)  # fmt: skip
+SCORE_COLUMNS = [
+    "employee_id", "period", "rater_id", "given", "expected", "residual", "z", "q_value",
+    *EVIDENCE, "flagged",
+]  # fmt: skip
+
+
+def score_flags(
+    frame: pd.DataFrame, alpha: float = 0.01, min_residual: float = 0.75
+) -> pd.DataFrame:
+    """Appraisals whose residual is extreme: z = residual / robust spread (1.4826 × MAD, which a
+    few extreme scores cannot inflate), BH q-values over all appraisals; flagged when q <
+    ``alpha`` and the residual is at least ``min_residual`` rating steps. Only flagged rows are
+    returned, with the evidence the committee needs beside them."""
+    residual = frame["residual"].to_numpy(float)
+    spread = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
+    z = residual / spread if spread > 0 else np.zeros_like(residual)
+    q = bh_qvalues(two_sided_p(z))
+    out = frame.assign(given=frame["rating_value"], z=z, q_value=q)
+    out["flagged"] = (q < alpha) & (np.abs(residual) >= min_residual)
+    for name in EVIDENCE:
+        if name not in out:
+            out[name] = np.nan
+    flagged = out[out["flagged"].to_numpy()][SCORE_COLUMNS]
+    return flagged.sort_values("q_value").reset_index(drop=True)
+
+
+def predikat_mismatches(appraisals: pd.DataFrame) -> pd.DataFrame:
+    """Stored predikat that disagree with the PermenPANRB 6/2022 matrix of the two ratings."""
+    stored = appraisals["predikat"].astype("object")
+    rated = (
+        stored.notna()
+        & appraisals["hasil_kerja_rating"].notna()
+        & appraisals["perilaku_rating"].notna()
+    ).to_numpy()
+    rows = appraisals[rated]
+    rule = predikat_kinerja_many(
+        rows["hasil_kerja_rating"].astype("object"), rows["perilaku_rating"].astype("object")
+    )
+    wrong = rows["predikat"].astype("object").to_numpy() != rule
+    out = rows[wrong][["employee_id", "period", "rater_id", "hasil_kerja_rating",
+                       "perilaku_rating", "predikat"]].copy()  # fmt: skip
+    out["predikat_by_rule"] = rule[wrong]
+    return out.reset_index(drop=True)
+
+
+def curve_breaks(frame: pd.DataFrame, unit_rating: OrgRating = OrgRating.BAIK) -> pd.DataFrame:
+    """Units (per period) whose official predikat break the distribution curve (PermenPANRB
+    6/2022), checked against ``unit_rating``: the contract carries no unit ratings, so the
+    audit assumes the common one and says so."""
+    rows = []
+    for (unit, period), sub in frame.groupby(["unit_id", "period"], sort=True):
+        counts = {str(k): int(v) for k, v in sub["predikat"].value_counts().items()}
+        for v in check_distribution(counts, unit_rating):
+            rows.append({"unit_id": unit, "period": period, "n": v.n, "count": v.count,
+                         "allowed": v.allowed, "message": v.message})  # fmt: skip
+    return pd.DataFrame(rows, columns=["unit_id", "period", "n", "count", "allowed", "message"])

@@ -1,0 +1,85 @@
+"""The statistics every audit family shares: cluster-robust means, empirical-Bayes shrinkage and
+Benjamini–Hochberg q-values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+Z95 = float(stats.norm.ppf(0.975))
+
+
+@dataclass(frozen=True)
+class GroupMeans:
+    """Per group: size, mean, and the mean's cluster-robust standard error."""
+
+    n: pd.Series
+    mean: pd.Series
+    se: pd.Series
+    clusters: pd.Series
+
+
+def cluster_means(values: pd.Series, group: pd.Series, cluster: pd.Series) -> GroupMeans:
+    """The mean of ``values`` per ``group``, with a standard error that treats the rows of one
+    ``cluster`` (an employee, appraised by the same rater year after year) as one observation:
+    their residuals share the employee's unmeasured performance, and counting them as independent
+    would make every rater look surer than the evidence allows.
+
+    SE² = G/(G−1) · Σ_c (Σ_{i∈c} (v_i − mean))² / n², with G clusters in the group (the CR1
+    small-sample factor); NaN below two clusters.
+    """
+    frame = pd.DataFrame(
+        {"v": values.to_numpy(float), "g": group.to_numpy(), "c": cluster.to_numpy()}
+    )
+    grouped = frame.groupby("g", sort=True)["v"]
+    n, mean = grouped.size(), grouped.mean()
+    frame["dev"] = frame["v"] - frame["g"].map(mean)
+    per_cluster = frame.groupby(["g", "c"], sort=True)["dev"].sum()
+    ss = (per_cluster**2).groupby(level=0).sum()
+    clusters = per_cluster.groupby(level=0).size()
+    factor = clusters / (clusters - 1).where(clusters > 1)
+    se = np.sqrt(factor * ss / n**2)
+    return GroupMeans(n, mean, se, clusters)
+
+
+@dataclass(frozen=True)
+class Shrunk:
+    effect: np.ndarray  # posterior mean
+    sd: np.ndarray  # posterior standard deviation
+    tau2: float  # between-group variance of the true effects
+
+
+def empirical_bayes(mean: np.ndarray, se: np.ndarray) -> Shrunk:
+    """Shrink noisy group means towards zero by their reliability (normal–normal model).
+
+    The true effects are taken as N(0, τ²), each observed mean as N(effect, se²); τ² comes from
+    the method of moments, mean(mean² − se²) clipped at 0. A rater with few ratees is pulled
+    harder towards "no effect" than one with many: a large raw mean on five ratees is mostly luck.
+    """
+    mean, se = np.asarray(mean, float), np.asarray(se, float)
+    ok = np.isfinite(mean) & np.isfinite(se) & (se > 0)
+    tau2 = float(max(np.mean(mean[ok] ** 2 - se[ok] ** 2), 0.0)) if ok.any() else 0.0
+    weight = np.where(ok, tau2 / (tau2 + np.where(ok, se, 1.0) ** 2), np.nan)
+    return Shrunk(weight * mean, np.sqrt(weight * np.where(ok, se, np.nan) ** 2), tau2)
+
+
+def two_sided_p(z: np.ndarray) -> np.ndarray:
+    return np.asarray(2 * stats.norm.sf(np.abs(np.asarray(z, float))))
+
+
+def bh_qvalues(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values); NaN p-values stay NaN and do not count
+    towards the number of tests."""
+    p = np.asarray(p, float)
+    q = np.full_like(p, np.nan)
+    ok = np.flatnonzero(np.isfinite(p))
+    if not len(ok):
+        return q
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m = len(order)
+    ranked = p[order] * m / np.arange(1, m + 1)
+    q[order] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    return q
