@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/features.py
 	$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/fairness.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

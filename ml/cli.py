@@ -396,6 +396,59 @@ def _date(text: str) -> pd.Timestamp:
     return pd.Timestamp(date)
 
 
+@app.command(epilog="Example: talenta audit data/raw --out data/processed/audit --by 'Tim Penilai'")
+def audit(
+    data_dir: Annotated[Path, typer.Argument(help="directory with employees and appraisals")],
+    out: Annotated[Path, typer.Option(help="directory for the CSV files, plots and audit.md")],
+    store: Annotated[
+        bool, typer.Option(help="record the flags in the review trail (TALENTA_DATABASE_URL)")
+    ] = True,
+    by: Annotated[str, typer.Option(help="who runs the audit (kept in the trail)")] = "talenta",
+) -> None:
+    """Audit the appraisals: rater leniency and severity, differential rater functioning,
+    group disparity after the evidence, single scores far from it, predikat against the rule
+    and the distribution curve; flags go to the review trail for the merit committee."""
+    from ml.fairness.audit import run_audit
+    from ml.fairness.flags import flag_records
+    from ml.fairness.report import write_report
+    from ml.features.io import FeatureInputError
+    from ml.store.repository import ReviewTrail
+
+    if not data_dir.is_dir():
+        raise _fail(f"{data_dir}: no such directory", 2)
+    with steps("audit", 14) as advance:
+        try:
+            result = run_audit(data_dir, progress=advance)
+        except (FeatureInputError, ValueError) as e:
+            raise _fail(str(e)) from None
+        advance("writing the report")
+        paths = write_report(result, out)
+        if store:
+            advance("recording flags")
+            trail = ReviewTrail.from_url(get_settings().store_url)
+            run_id = trail.start_run(by, str(data_dir.resolve()), {"out": str(out)})
+            recorded = trail.record_flags(run_id, flag_records(result))
+    flags = result.rater_flags
+    summary = pd.DataFrame(
+        [
+            ("rater effects", int(flags[flags["group"] == ""]["flagged"].sum())),
+            ("differential rater functioning", int(flags[flags["group"] != ""]["flagged"].sum())),
+            ("group disparity after the evidence", int(result.group_disparity["flagged"].sum())),
+            ("single scores far from the evidence", len(result.score_flags)),
+            ("predikat against the rule", len(result.predikat_mismatches)),
+            ("distribution-curve breaks", len(result.curve_breaks)),
+        ],
+        columns=["family", "flags"],
+    )
+    console.print(frame_table(summary, f"audit of {len(result.frame):,} official appraisals"))
+    console.print(f"report: {paths['report']}")
+    if store:
+        console.print(
+            f"review trail: run {run_id}, {recorded.new:,} new flags, "
+            f"{recorded.seen_again:,} seen before"
+        )
+
+
 @app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")
 def demo(
     employees: Annotated[int | None, typer.Option(help="workforce size")] = None,
@@ -403,8 +456,9 @@ def demo(
 ) -> None:
     """Generate a workforce under TALENTA_HOME/data/raw, validate and summarise it, build its
     features as of the end of the last period into TALENTA_HOME/data/processed, train both
-    models into the MLflow store under TALENTA_HOME/models, promote them through the gates and
-    score the workforce (data/processed/scores.parquet)."""
+    models into the MLflow store under TALENTA_HOME/models, promote them through the gates,
+    score the workforce (data/processed/scores.parquet) and audit its appraisals
+    (data/processed/audit/, flags into the review trail at data/talenta.db)."""
     from ml.features import build_features
     from ml.features.io import write_features
     from ml.summary import workforce_summary
@@ -450,6 +504,7 @@ def demo(
         )
     score(raw, out=settings.processed_dir / "scores.parquet", as_of=None, alias=alias,
           explain_top=3)  # fmt: skip
+    audit(raw, out=settings.processed_dir / "audit", store=True, by="talenta demo")
 
 
 if __name__ == "__main__":

@@ -22,13 +22,20 @@ class RaterAuditConfig:
         ``INSUFFICIENT_DATA``, never flagged).
     min_group_ratees : distinct employees on each side of a group comparison.
     alpha : the false-discovery rate within each family of tests.
-    min_effect : smallest shrunk effect, in rating steps, worth a committee's time.
+    min_effect : smallest shrunk rater effect, in rating steps, worth a committee's time. Below
+        0.2 a significant effect is as likely to be what the evidence misses about a rater's
+        units (measured: on a workforce with injected biases, every uninjected flag between 0.1
+        and 0.2 came from raters without any).
+    min_differential_effect : the same for differential functioning. A difference within one
+        rater's ratees is immune to what the rater's units share, and an injected bias of half a
+        step shows as 0.12–0.3 after discretisation and shrinkage: 0.1.
     """
 
     min_ratees: int = 10
     min_group_ratees: int = 5
     alpha: float = 0.05
     min_effect: float = 0.2
+    min_differential_effect: float = 0.1
 
 
 def rater_effects(frame: pd.DataFrame, config: RaterAuditConfig | None = None) -> pd.DataFrame:
@@ -47,7 +54,7 @@ def rater_effects(frame: pd.DataFrame, config: RaterAuditConfig | None = None) -
     return _flag_table(
         rater_id=means.n.index.to_numpy(), group=np.full(len(means.n), ""), n=means.n.to_numpy(),
         shrunk=shrunk.effect, sd=shrunk.sd, q=q, enough=enough, config=config,
-        kinds=("LENIENT", "SEVERE"),
+        kinds=("LENIENT", "SEVERE"), min_effect=config.min_effect,
     )  # fmt: skip
 
 
@@ -101,6 +108,7 @@ def differential_functioning(
         rater_id=pairs["rater_id"].to_numpy(), group=pairs["group"].to_numpy(),
         n=pairs["n"].to_numpy(), shrunk=shrunk.effect, sd=shrunk.sd, q=q, enough=enough,
         config=config, kinds=("DIFFERENTIAL", "DIFFERENTIAL"),
+        min_effect=config.min_differential_effect,
     )  # fmt: skip
 
 
@@ -115,8 +123,9 @@ def _flag_table(
     enough: np.ndarray,
     config: RaterAuditConfig,
     kinds: tuple[str, str],
+    min_effect: float,
 ) -> pd.DataFrame:
-    flagged = enough & (q < config.alpha) & (np.abs(shrunk) >= config.min_effect)
+    flagged = enough & (q < config.alpha) & (np.abs(shrunk) >= min_effect)
     kind = np.where(
         ~enough, "INSUFFICIENT_DATA",
         np.where(flagged, np.where(shrunk > 0, kinds[0], kinds[1]), "NONE"),

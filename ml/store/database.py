@@ -1,0 +1,83 @@
+"""Engines, sessions and migrations of the store: SQLite by default (``Settings.store_url``),
+PostgreSQL by URL. Migrations run from the package itself, so an installed Talenta needs no
+``alembic.ini``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``. For a SQLite file the parent folder is created and foreign keys
+    are enforced on every connection (SQLite leaves them off by default)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _enforce_foreign_keys)
+    return engine
+
+
+def _enforce_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine``; objects stay readable after commit (``expire_on_commit=False``)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's configuration for the package's migrations, running on ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` up to ``revision`` (``alembic upgrade head``)."""
+    _run(url, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(url: str, revision: str = "base") -> None:
+    """Take the database at ``url`` down to ``revision`` (``base``: no tables of the store)."""
+    _run(url, lambda config: command.downgrade(config, revision))
+
+
+def _run(url: str, step: Callable[[Config], None]) -> None:
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        # The sqlite3 driver autocommits every DDL statement; taking over BEGIN makes the whole
+        # migration one transaction, so a failed one leaves the database as it was.
+        event.listen(engine, "connect", _driver_leaves_transactions_alone)
+        event.listen(engine, "begin", _begin)
+    try:
+        with engine.begin() as connection:
+            step(alembic_config(connection))
+    finally:
+        engine.dispose()
+
+
+def _driver_leaves_transactions_alone(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,1 @@
+"""Alembic revisions of the store: each hand-written, never edited once released."""

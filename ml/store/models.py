@@ -1,0 +1,161 @@
+"""The review trail's tables (DESIGN §1, the merit committee): audit runs, the flags they raise,
+every observation of a flag, and every review decision.
+
+Only ``audit_runs`` is ever updated (its ``flags_raised`` count); ``flags`` holds identities
+that never change, and ``flag_observations`` and ``reviews`` are append-only logs. The schema
+itself is created by the Alembic migration in ``ml/store/migrations``, which is hand-written
+and must stay in step with these classes (a test compares them).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend: PostgreSQL keeps ``timestamptz``, SQLite
+    (which has no time zones) keeps naive UTC text; naive datetimes are refused on the way in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps timezone-aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _json_default(value: object) -> object:
+    # NumPy scalars and arrays (an audit's evidence is often built from them), dates, paths.
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+class JSONText(TypeDecorator[dict[str, Any]]):
+    """A JSON object kept as text (the same on every backend), keys sorted."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, sort_keys=True, default=_json_default)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
+        return None if value is None else json.loads(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class AuditRun(Base):
+    """One run of the fairness audit: who started it, on which data, with which parameters."""
+
+    __tablename__ = "audit_runs"
+
+    run_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_by: Mapped[str] = mapped_column(String(200))
+    data_dir: Mapped[str] = mapped_column(Text)
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    flags_raised: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Flag(Base):
+    """A flag's identity, given a stable id by the audit so that later runs find it again."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        Index("ix_flags_family_kind", "family", "kind"),
+        Index("ix_flags_agency_id", "agency_id"),
+    )
+
+    flag_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    family: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    group_label: Mapped[str | None] = mapped_column(String(200))
+    agency_id: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    first_run_id: Mapped[str] = mapped_column(ForeignKey("audit_runs.run_id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FlagObservation(Base):
+    """What one audit run measured for a flag it raised."""
+
+    __tablename__ = "flag_observations"
+    __table_args__ = (Index("ix_flag_observations_flag_id_run_id", "flag_id", "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    flag_id: Mapped[str] = mapped_column(ForeignKey("flags.flag_id"))
+    run_id: Mapped[str] = mapped_column(ForeignKey("audit_runs.run_id"))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    n: Mapped[int | None] = mapped_column(Integer)
+    effect: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    q_value: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONText)
+
+
+class Review(Base):
+    """A committee member's decision on a flag, with the reason; the latest one is its status."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint("decision IN ('CONFIRMED', 'DISMISSED', 'NEEDS_INFO')", name="decision"),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
+        CheckConstraint("length(trim(reviewer)) > 0", name="reviewer_given"),
+        Index("ix_reviews_flag_id_reviewed_at", "flag_id", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    flag_id: Mapped[str] = mapped_column(ForeignKey("flags.flag_id"))
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,115 @@
+"""The Alembic migration builds exactly the models' schema, can be undone, and guards the
+append-only tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from ml.config import Settings
+from ml.store import ReviewTrail, downgrade, make_engine, migrate
+from ml.store.models import Base
+from tests.store.factories import rater_flag
+
+STORE_TABLES = {"audit_runs", "flags", "flag_observations", "reviews"}
+
+
+def tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_migrate_creates_the_tables_and_downgrade_removes_them(store_url: str) -> None:
+    migrate(store_url)
+    assert tables(store_url) == STORE_TABLES | {"alembic_version"}
+    migrate(store_url)  # already at head: nothing to do
+    downgrade(store_url)
+    assert tables(store_url) == {"alembic_version"}
+    migrate(store_url)
+    assert tables(store_url) >= STORE_TABLES
+
+
+def test_the_migration_matches_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_indexes_are_there(engine: Engine) -> None:
+    inspector = inspect(engine)
+    indexes = {
+        (table, index["name"], tuple(index["column_names"]))
+        for table in STORE_TABLES
+        for index in inspector.get_indexes(table)
+    }
+    assert indexes == {
+        ("flags", "ix_flags_family_kind", ("family", "kind")),
+        ("flags", "ix_flags_agency_id", ("agency_id",)),
+        ("reviews", "ix_reviews_flag_id_reviewed_at", ("flag_id", "reviewed_at")),
+        ("flag_observations", "ix_flag_observations_flag_id_run_id", ("flag_id", "run_id")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("table", "statement"),
+    [
+        ("reviews", "UPDATE reviews SET decision = 'DISMISSED'"),
+        ("reviews", "DELETE FROM reviews"),
+        ("flag_observations", "UPDATE flag_observations SET q_value = 0.9"),
+        ("flag_observations", "DELETE FROM flag_observations"),
+        ("flags", "UPDATE flags SET kind = 'SEVERE'"),
+    ],
+)
+def test_triggers_refuse_changes_to_the_trail(
+    trail: ReviewTrail, engine: Engine, table: str, statement: str
+) -> None:
+    run_id = trail.start_run("audit-bot", "data/raw", {})
+    trail.record_flags(run_id, [rater_flag("R1")])
+    trail.review(rater_flag("R1").flag_id, "CONFIRMED", "far above the evidence", "ani")
+    with pytest.raises(DBAPIError, match=f"{table} is append-only"), engine.begin() as connection:
+        connection.execute(text(statement))
+
+
+def test_the_database_refuses_a_decision_outside_the_list(
+    trail: ReviewTrail, engine: Engine
+) -> None:
+    run_id = trail.start_run("audit-bot", "data/raw", {})
+    trail.record_flags(run_id, [rater_flag("R1")])
+    insert = text(
+        "INSERT INTO reviews (flag_id, decision, reason, reviewer, reviewed_at) "
+        "VALUES (:flag_id, 'MAYBE', 'why not', 'ani', CURRENT_TIMESTAMP)"
+    )
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(insert, {"flag_id": rater_flag("R1").flag_id})
+
+
+def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'folder' / 'talenta.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO flags (flag_id, family, kind, subject, first_run_id, created_at)"
+                    " VALUES ('f', 'RATER', 'LENIENT', 'R1', 'no-such-run', CURRENT_TIMESTAMP)"
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def test_the_default_store_lives_under_talenta_home(tmp_path: Path) -> None:
+    url = Settings(home=tmp_path, database_url=None).store_url
+    trail = ReviewTrail.from_url(url)
+    run_id = trail.start_run("audit-bot", str(tmp_path / "data" / "raw"), {"alpha": 0.05})
+    assert trail.record_flags(run_id, [rater_flag("R1")]).new == 1
+    assert (tmp_path / "data" / "talenta.db").is_file()
