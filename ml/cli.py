@@ -404,11 +404,14 @@ def audit(
         bool, typer.Option(help="record the flags in the review trail (TALENTA_DATABASE_URL)")
     ] = True,
     by: Annotated[str, typer.Option(help="who runs the audit (kept in the trail)")] = "talenta",
+    role: Annotated[
+        str, typer.Option(help="rater role audited: ATASAN (official), or e.g. REKAN")
+    ] = "ATASAN",
 ) -> None:
     """Audit the appraisals: rater leniency and severity, differential rater functioning,
     group disparity after the evidence, single scores far from it, predikat against the rule
     and the distribution curve; flags go to the review trail for the merit committee."""
-    from ml.fairness.audit import run_audit
+    from ml.fairness.audit import AuditConfig, run_audit
     from ml.fairness.flags import flag_records
     from ml.fairness.report import write_report
     from ml.features.io import FeatureInputError
@@ -418,7 +421,7 @@ def audit(
         raise _fail(f"{data_dir}: no such directory", 2)
     with steps("audit", 14) as advance:
         try:
-            result = run_audit(data_dir, progress=advance)
+            result = run_audit(data_dir, AuditConfig(role=role), progress=advance)
         except (FeatureInputError, ValueError) as e:
             raise _fail(str(e)) from None
         advance("writing the report")

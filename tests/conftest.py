@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,22 @@ from ml.synth import SynthConfig, generate_workforce, write_workforce
 
 EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "external"
 MAPPINGS = Path(__file__).resolve().parents[1] / "data" / "mappings"
+
+
+MLFLOW_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+
+
+@pytest.fixture(autouse=True)
+def _mlflow_locations_restored() -> Iterator[None]:
+    """``mlflow.set_tracking_uri`` also writes MLFLOW_TRACKING_URI into the environment (for
+    subprocesses), where Talenta's settings would read it in the next test: put it back."""
+    saved = {name: os.environ.get(name) for name in MLFLOW_VARIABLES}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

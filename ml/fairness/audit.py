@@ -25,6 +25,7 @@ class AuditConfig:
     raters: RaterAuditConfig = field(default_factory=RaterAuditConfig)
     groups: GroupAuditConfig = field(default_factory=GroupAuditConfig)
     score_alpha: float = 0.01
+    role: str = "ATASAN"  # whose ratings are audited (see ml.training.appraisal_examples)
     folds: int = 5
     seed: int = 0
 
@@ -55,7 +56,12 @@ def run_audit(
     assert path is not None  # load_tables has required it
     people, _ = read_table(path, TABLES["employees"], ATTRIBUTE_COLUMNS)
     frame, target = audit_frame(
-        tables, people.frame, folds=config.folds, seed=config.seed, progress=step
+        tables,
+        people.frame,
+        role=config.role,
+        folds=config.folds,
+        seed=config.seed,
+        progress=step,
     )
     step("rater effects")
     raters = pd.concat(
@@ -67,7 +73,7 @@ def run_audit(
     groups = group_disparity(frame, ATTRIBUTES, config=config.groups)
     step("scores and rules")
     official = tables["appraisals"]
-    official = official[(official["rater_role"].astype("str") == "ATASAN").to_numpy()]
+    official = official[(official["rater_role"].astype("str") == config.role).to_numpy()]
     return AuditResult(
         frame=frame,
         target=target,

@@ -19,6 +19,13 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+_DTYPES = {
+    "n": "int64", "top_rate": "float64", "ratio_to_best": "float64", "four_fifths_ok": "bool",
+    "conditional_effect": "float64", "ci_low": "float64", "ci_high": "float64",
+    "q_value": "float64", "flagged": "bool",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class GroupAuditConfig:
     """min_group : appraisals a group needs within a scope to be compared; alpha : the
@@ -51,10 +58,14 @@ def group_disparity(
             continue
         for value, sub in data.groupby(scope, sort=True):
             parts.append(_scope(sub, scope, str(value), attributes, config))
-    table = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    if table.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    table["q_value"] = bh_qvalues(table["p"].to_numpy())
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, "str")) for c in COLUMNS})
+    table = pd.concat(parts, ignore_index=True)
+    # One BH family per scope: the workforce-wide tests are not diluted by the many local ones.
+    table["q_value"] = np.nan
+    for _, rows in table.groupby("scope", sort=False):
+        table.loc[rows.index, "q_value"] = bh_qvalues(rows["p"].to_numpy())
     table["flagged"] = (table["q_value"] < config.alpha) & (
         table["conditional_effect"].abs() >= config.min_effect
     )

@@ -44,6 +44,8 @@ def rater_effects(frame: pd.DataFrame, config: RaterAuditConfig | None = None) -
     (or INSUFFICIENT_DATA / NONE). Columns: ``COLUMNS``."""
     config = config or RaterAuditConfig()
     rated = frame[frame["rater_id"].notna()]
+    if rated.empty:
+        return empty_flags()
     means = cluster_means(rated["residual"], rated["rater_id"], rated["employee_id"])
     enough = (means.clusters >= config.min_ratees).to_numpy()
     shrunk = empirical_bayes(
@@ -64,15 +66,20 @@ def differential_functioning(
     config: RaterAuditConfig | None = None,
 ) -> pd.DataFrame:
     """Per rater and protected group: the rater's mean residual for the group minus the same
-    rater's mean residual for everyone else — does this rater rate this group lower (or higher)
-    than the evidence supports, compared with how the rater rates others? A rater's overall
-    leniency cancels out of the difference. One BH family over all (rater, group) pairs."""
+    rater's mean residual for everyone else, beyond the same gap over the whole workforce —
+    does this rater rate this group lower (or higher) than the evidence supports, compared with
+    how the rater rates others and with how everyone rates this group? The rater's overall
+    leniency cancels out of the difference, and a workforce-wide gap is left to the group
+    disparity audit (where it is one finding, not one per rater). One BH family over all
+    (rater, group) pairs."""
     config = config or RaterAuditConfig()
     rated = frame[frame["rater_id"].notna()]
     parts = []
     for attribute in attributes:
         values = rated[attribute].astype("object").fillna("")
-        for level in sorted(v for v in values.unique() if v != ""):
+        levels = sorted(v for v in values.unique() if v != "")
+        # Two groups: one comparison (P against L is L against P, sign flipped), not two.
+        for level in levels[1:] if len(levels) == 2 else levels:
             inside = (values == level).to_numpy()
             known = (values != "").to_numpy()
             a = cluster_means(rated["residual"][inside], rated["rater_id"][inside],
@@ -81,13 +88,14 @@ def differential_functioning(
                               rated["rater_id"][known & ~inside],
                               rated["employee_id"][known & ~inside])  # fmt: skip
             both = a.n.index.intersection(b.n.index)
+            overall = _overall_gap(rated, inside, known)
             parts.append(
                 pd.DataFrame(
                     {
                         "rater_id": both,
                         "group": f"{attribute}={level}",
                         "n": (a.n[both] + b.n[both]).to_numpy(),
-                        "diff": (a.mean[both] - b.mean[both]).to_numpy(),
+                        "diff": (a.mean[both] - b.mean[both]).to_numpy() - overall,
                         "se": np.sqrt((a.se[both] ** 2 + b.se[both] ** 2).to_numpy(float)),
                         "enough": (
                             (a.clusters[both] >= config.min_group_ratees)
@@ -97,7 +105,7 @@ def differential_functioning(
                 )
             )
     if not parts:
-        return pd.DataFrame(columns=COLUMNS)
+        return empty_flags()
     pairs = pd.concat(parts, ignore_index=True)
     enough = pairs["enough"].to_numpy() & np.isfinite(pairs["se"].to_numpy())
     diff = np.where(enough, pairs["diff"], np.nan)
@@ -110,6 +118,24 @@ def differential_functioning(
         config=config, kinds=("DIFFERENTIAL", "DIFFERENTIAL"),
         min_effect=config.min_differential_effect,
     )  # fmt: skip
+
+
+def empty_flags() -> pd.DataFrame:
+    """The rater-flag table with no rows, typed (a data set without raters)."""
+    return pd.DataFrame(
+        {
+            "rater_id": pd.Series(dtype="str"), "kind": pd.Series(dtype="str"),
+            "group": pd.Series(dtype="str"), "n": pd.Series(dtype="int64"),
+            **{c: pd.Series(dtype="float64") for c in ("effect", "ci_low", "ci_high", "q_value")},
+            "flagged": pd.Series(dtype="bool"),
+        }
+    )  # fmt: skip
+
+
+def _overall_gap(rated: pd.DataFrame, inside: np.ndarray, known: np.ndarray) -> float:
+    """The workforce-wide mean residual of the group minus that of the others."""
+    residual = rated["residual"].to_numpy(float)
+    return float(residual[inside].mean() - residual[known & ~inside].mean())
 
 
 def _flag_table(

@@ -52,7 +52,7 @@ def write_report(result: AuditResult, out: Path) -> dict[str, Path]:
 
 
 def _forest(raters: pd.DataFrame, path: Path) -> Path:
-    flagged = raters[raters["flagged"]].head(MAX_FOREST).iloc[::-1]
+    flagged = raters[raters["flagged"].astype(bool)].head(MAX_FOREST).iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, max(2.5, 0.28 * len(flagged) + 1)))
     labels = [
         f"{rater} {str(kind)[:3]} {group}".strip()
@@ -122,7 +122,12 @@ def audit_markdown(result: AuditResult) -> str:
         f"Appraisals audited: {len(result.frame):,} official ratings of "
         f"{result.frame['employee_id'].nunique():,} employees by "
         f"{result.frame['rater_id'].nunique():,} raters; residuals in "
-        f"{'the dataset’s score units' if result.target == 'score' else 'rating steps'}.",
+        f"{'the dataset’s own score units' if result.target == 'score' else 'rating steps'}"
+        + (
+            " (the data's numeric score, not the two ekspektasi ratings)."
+            if result.target == "score"
+            else "."
+        ),
         "## 1. Rater effects (leniency and severity)",
         f"{int(overall['flagged'].sum())} of {int((overall['kind'] != 'INSUFFICIENT_DATA').sum())} "
         f"raters with enough ratees flagged; "

@@ -51,17 +51,27 @@ def _both_ratings(appraisals: pd.DataFrame) -> bool:
 
 
 def appraisal_examples(
-    tables: Tables, progress: Callable[[str], None] | None = None
+    tables: Tables, progress: Callable[[str], None] | None = None, role: str = OFFICIAL
 ) -> tuple[pd.DataFrame, str]:
-    """The examples (see the module docstring) and the target kind (see :func:`rating_target`)."""
+    """The examples (see the module docstring) and the target kind (see :func:`rating_target`).
+
+    ``role``: the rater role whose ratings are modelled — ATASAN, the official rater, by
+    default; a dataset of ratings by many raters per ratee (students rating lecturers, all
+    REKAN) names its role. Where several raters of that role rate the same employee in a
+    period, the others' mean rating (``consensus_rating``, leaving the rater out) is evidence
+    too: what everyone else saw.
+    """
     appraisals = tables.get("appraisals")
     if appraisals is None or appraisals.empty:
         raise ValueError("the appraisals table is needed for the expected-appraisal model")
     appraisals = appraisals.assign(
         period=appraisals["period"].astype("str"), period_end=period_end(appraisals["period"])
     )
-    role = appraisals["rater_role"].astype("str")
-    official = appraisals[(role == OFFICIAL).to_numpy()]
+    roles = appraisals["rater_role"].astype("str")
+    official = appraisals[(roles == role).to_numpy()]
+    if official.empty:
+        present = ", ".join(sorted(roles.unique()))
+        raise ValueError(f"no appraisals by rater role {role} (the data has: {present})")
     value, kind = rating_target(official)
     # The predikat by the rule (PermenPANRB 6/2022) where both ratings are known, else as stored.
     ruled = (
@@ -77,7 +87,13 @@ def appraisal_examples(
     )
     official = official.assign(rating_value=value.to_numpy(), predikat=ruled.to_numpy())
     official = official[official["rating_value"].notna().to_numpy()]
-    peers = appraisals[(role != OFFICIAL).to_numpy()]
+    key = [official["employee_id"], official["period"]]
+    total = official.groupby(key, observed=True)["rating_value"].transform("sum")
+    count = official.groupby(key, observed=True)["rating_value"].transform("size")
+    official = official.assign(
+        consensus_rating=((total - official["rating_value"]) / (count - 1)).where(count > 1)
+    )
+    peers = appraisals[(roles != role).to_numpy()]
     peer_value, _ = rating_target(peers.assign(score=np.nan))
     peer_mean = (
         peers.assign(v=peer_value.to_numpy())
@@ -96,16 +112,13 @@ def appraisal_examples(
         ].first()
         evidence = people.merge(ability.reset_index(), on="employee_id", how="left")
         frames.append(rows.merge(evidence, on="employee_id", how="left"))
-    examples = (
-        pd.concat(frames, ignore_index=True).merge(
-            peer_mean, on=["employee_id", "period"], how="left"
-        )
-        if frames
-        else official
+    examples = pd.concat(frames, ignore_index=True).merge(
+        peer_mean, on=["employee_id", "period"], how="left"
     )
     columns = [
         "employee_id", "period", "period_end", "rater_id", "rating_value", "predikat",
         "kpi_attainment",
-        "community_feedback", "peer_rating", *EMPLOYEE_EVIDENCE, "ability_estimate",
+        "community_feedback", "peer_rating", "consensus_rating", *EMPLOYEE_EVIDENCE,
+        "ability_estimate",
     ]  # fmt: skip
     return examples[columns].reset_index(drop=True), kind
