@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/features.py
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/fairness.py
+	$(BIN)/python bench/fairness_real.py
+	$(BIN)/python bench/plan.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

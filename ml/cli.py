@@ -452,6 +452,57 @@ def audit(
         )
 
 
+@app.command(
+    epilog="Example: talenta plan data/raw --unit KEMENKEU-U0003 --budget-idr 250000000 "
+    "--out plan.csv"
+)
+def plan(
+    data_dir: Annotated[Path, typer.Argument(help="directory of contract tables")],
+    unit: Annotated[str, typer.Option(help="unit_id of the unit to plan for")],
+    budget_idr: Annotated[float, typer.Option(help="the unit's training budget in rupiah")],
+    max_jp_per_person: Annotated[
+        float, typer.Option(help="most JP planned per person this year")
+    ] = 80.0,
+    year: Annotated[
+        int | None, typer.Option(help="planning year (default: after the last period)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="CSV file, one row per assignment")] = None,
+    alias: Annotated[str, typer.Option(help="registry alias of the need model")] = "champion",
+) -> None:
+    """Choose who attends which programme this year: the most expected gap closure within the
+    budget, per-person JP limits and programme seats, with the 20 JP minimum as a soft goal."""
+    from ml.features.io import FeatureInputError
+    from ml.recommend.plan import PlanError, PlanLimits, rupiah
+    from ml.recommend.unit import plan_for_unit
+    from ml.training.registry import NEED_MODEL, RegistryError, connect, load_model
+
+    try:
+        limits = PlanLimits(budget_idr=budget_idr, max_jp_per_person=max_jp_per_person)
+        bundle, _ = load_model(connect(get_settings()), NEED_MODEL, alias)
+    except (PlanError, RegistryError) as e:
+        raise _fail(str(e), 2) from None
+    with steps(f"plan for {unit}", 6) as advance:
+        try:
+            result = plan_for_unit(data_dir, unit, limits, bundle, year, advance)
+        except (FeatureInputError, PlanError, ValueError) as e:
+            raise _fail(str(e)) from None
+    chosen = result.plan
+    assignments = chosen.assignments
+    if len(assignments):
+        shown = assignments.assign(cost_idr=assignments["cost_idr"].map(rupiah))
+        console.print(frame_table(shown.head(40), f"plan for {unit} ({len(assignments)} places)"))
+    people = chosen.per_person
+    short = people[people["short_of_minimum"] > 0]
+    if len(short):
+        console.print(frame_table(short.head(20), "still short of 20 JP, and why"))
+    for sentence in chosen.explanation:
+        console.print(sentence, soft_wrap=True)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        assignments.to_csv(out, index=False)
+        console.print(f"wrote {out}")
+
+
 @app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")
 def demo(
     employees: Annotated[int | None, typer.Option(help="workforce size")] = None,
@@ -507,7 +558,19 @@ def demo(
         )
     score(raw, out=settings.processed_dir / "scores.parquet", as_of=None, alias=alias,
           explain_top=3)  # fmt: skip
-    audit(raw, out=settings.processed_dir / "audit", store=True, by="talenta demo")
+    audit(raw, out=settings.processed_dir / "audit", store=True, by="talenta demo", role="ATASAN")
+    _sample_plan(raw, alias)
+
+
+def _sample_plan(raw: Path, alias: str) -> None:
+    """The demo's sample plan: the largest unit, with Rp 2.5 million per employee."""
+    employees = pd.read_csv(raw / "employees.csv", usecols=["unit_id"])
+    unit, size = (
+        employees["unit_id"].value_counts().index[0],
+        employees["unit_id"].value_counts().iloc[0],
+    )
+    plan(raw, unit=str(unit), budget_idr=2_500_000.0 * size, max_jp_per_person=80.0, year=None,
+         out=get_settings().processed_dir / "sample_plan.csv", alias=alias)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -66,8 +66,17 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TALENTA_HOME", str(tmp_path))
     get_settings.cache_clear()
+    raw = str(tmp_path / "data" / "raw")
     try:
         result = runner.invoke(app, ["demo", "--employees", "400"])
+        unknown = runner.invoke(
+            app, ["plan", raw, "--unit", "NO-SUCH", "--budget-idr", "1e8", "--alias", "challenger"]
+        )
+        units = pd.read_csv(tmp_path / "data" / "raw" / "employees.csv")["unit_id"]
+        unit = units.value_counts().index[0]
+        broke = runner.invoke(
+            app, ["plan", raw, "--unit", unit, "--budget-idr", "0", "--alias", "challenger"]
+        )
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
@@ -83,6 +92,15 @@ def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.Monk
     scores = pd.read_parquet(tmp_path / "data" / "processed" / "scores.parquet")
     assert scores["employee_id"].nunique() == 400
     assert scores["need_probability"].between(0, 1).all()
+    # The audit ran and its flags are in the trail; a sample plan was made.
+    assert (tmp_path / "data" / "processed" / "audit" / "audit.md").is_file()
+    assert "review trail" in result.output
+    plan = pd.read_csv(tmp_path / "data" / "processed" / "sample_plan.csv")
+    assert list(plan.columns) == [
+        "employee_id", "program_id", "competency_code", "cost_idr", "jp", "expected_gain",
+    ]  # fmt: skip
+    assert unknown.exit_code == 1 and "largest units" in unknown.output
+    assert broke.exit_code == 0 and "20 JP minimum" in broke.output
 
 
 def test_user_errors_are_one_line_never_a_traceback(

@@ -1,0 +1,1 @@
+"""Training recommendations: programme effects, ranking, and budget-constrained unit plans."""

@@ -1,0 +1,621 @@
+"""Unit plan: which employee attends which programme this year, within the unit's budget.
+
+JP (*jam pelajaran*) are lesson hours of 45 minutes; every civil servant should take at least
+20 JP of competency development a year (PP 17/2020, see :mod:`ml.scoring.development`). The
+plan is an integer program over binary x_ep (employee e attends programme p) and the JP s_e
+by which e stays short of the minimum, solved by HiGHS through :func:`scipy.optimize.milp`:
+
+    maximise    Σ gain_ep · x_ep − penalty · Σ_e s_e
+    subject to  Σ cost_p · x_ep ≤ budget
+                Σ_p jp_p · x_ep ≤ max_jp_per_person                   for every employee
+                Σ_e x_ep ≤ capacity_p                                  for every programme
+                s_e ≥ minimum_jp − jp_taken_e − Σ_p jp_p · x_ep,  s_e ≥ 0
+
+The minimum is soft: the regulation obliges it, but a unit's budget may not stretch to
+everyone, and a hard constraint would then leave no plan at all. The penalty makes the trade
+explicit, and every employee left short gets a reason in words.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from ml.recommend.greedy import greedy_select
+
+CANDIDATE_COLUMNS = [
+    "employee_id",
+    "program_id",
+    "competency_code",
+    "cost_idr",
+    "jp",
+    "expected_gain",
+]
+PEOPLE_COLUMNS = ["employee_id", "jp_taken"]
+PER_PERSON_COLUMNS = [
+    "employee_id", "jp_taken", "jp_planned", "jp_total", "short_of_minimum", "reason",
+]  # fmt: skip
+
+NOTHING_TO_PLAN = "nothing to plan"
+GREEDY = "greedy"
+NO_NEEDS = "no employee of the unit has a predicted need any catalogued programme targets"
+
+NO_PROGRAMME = "no programme targets a need of theirs"
+CAPACITY = "programme capacity"
+PENALTY = "the penalty is smaller than the programmes' value elsewhere"
+
+Floats = npt.NDArray[np.float64]
+Indices = npt.NDArray[np.intp]
+Mask = npt.NDArray[np.bool_]
+
+
+class PlanError(ValueError):
+    """Malformed input to the unit plan (not an infeasible budget: that gets an explanation)."""
+
+
+@dataclass(frozen=True)
+class PlanLimits:
+    """What the unit's plan has to respect.
+
+    Parameters
+    ----------
+    budget_idr : float
+        Rupiah the unit may spend on the programmes' costs.
+    max_jp_per_person : float
+        JP that may be *planned* per employee this year; JP already taken do not count
+        against it.
+    minimum_jp : float
+        The yearly development minimum, counting JP already taken; soft.
+    shortfall_penalty : float
+        Objective units (expected levels of competency gap closed) given up per JP an employee
+        ends the year short of ``minimum_jp``. At 0.02, 20 JP short costs 0.4 levels — about
+        one competency closed by a typical programme — so the plan leaves someone short only
+        when the money closes more than that elsewhere. 0 ignores the minimum; a large value
+        (say 1) makes it all but hard.
+    default_capacity : int
+        Seats per programme for this unit when ``capacity`` names none.
+    time_limit_s : float
+        Wall time HiGHS may use; on reaching it the best plan found so far is returned. HiGHS
+        checks it between steps, so on very large units (around 100,000 candidates) it can
+        overrun it several times over.
+    mip_rel_gap : float
+        Relative gap between the plan and the solver's bound at which the plan counts as optimal.
+    """
+
+    budget_idr: float
+    max_jp_per_person: float = 80.0
+    minimum_jp: float = 20.0
+    shortfall_penalty: float = 0.02
+    default_capacity: int = 30
+    time_limit_s: float = 10.0
+    mip_rel_gap: float = 1e-4
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.budget_idr):
+            raise PlanError(f"budget_idr must be a finite number of rupiah, got {self.budget_idr}")
+        for name in ("max_jp_per_person", "minimum_jp", "shortfall_penalty", "mip_rel_gap"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value >= 0):
+                raise PlanError(f"{name} must be a finite number ≥ 0, got {value}")
+        if self.default_capacity < 0:
+            raise PlanError(f"default_capacity must be ≥ 0, got {self.default_capacity}")
+        if not self.time_limit_s > 0:
+            raise PlanError(f"time_limit_s must be > 0, got {self.time_limit_s}")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A unit's training plan and how good it is.
+
+    Attributes
+    ----------
+    assignments : DataFrame of shape (n_assignments, 6)
+        employee_id, program_id, competency_code, cost_idr, jp, expected_gain; sorted by
+        employee, then programme.
+    total_cost : float
+        Rupiah the assignments cost.
+    total_gain : float
+        Expected levels of competency gap they close.
+    objective : float
+        ``total_gain − shortfall_penalty × (JP short of the minimum, summed over employees)``.
+    optimality_gap : float
+        Relative distance from ``objective`` to ``bound``; 0 when proven optimal, NaN for the
+        greedy baseline.
+    bound : float
+        Best objective any plan could reach, as proven by the solver; NaN for the greedy baseline.
+    status : str
+        "optimal", "time limit reached: best plan found", "time limit reached: no plan found,
+        greedy plan returned", "greedy" or "nothing to plan".
+    per_person : DataFrame of shape (n_employees, 6)
+        employee_id, jp_taken, jp_planned, jp_total, short_of_minimum (JP), reason (in words,
+        for those still short of the minimum; empty for the others).
+    explanation : list of str
+        Sentences for the planner: cost, gain, solver quality, who stays short and why.
+    solve_seconds : float
+        Wall time of the whole planning call, input checks and model building included.
+    """
+
+    assignments: pd.DataFrame
+    total_cost: float
+    total_gain: float
+    objective: float
+    optimality_gap: float
+    bound: float
+    status: str
+    per_person: pd.DataFrame
+    explanation: list[str]
+    solve_seconds: float
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """Validated input as aligned arrays; ``person`` and ``programme`` index people and seats."""
+
+    candidates: pd.DataFrame
+    people: pd.DataFrame
+    cost: Floats
+    jp: Floats
+    gain: Floats
+    person: Indices
+    programme: Indices
+    seats: npt.NDArray[np.int64]
+    deficit: Floats
+
+    def shortfall(self, chosen: Mask) -> Floats:
+        return np.maximum(self.deficit - self.planned(chosen), 0.0)
+
+    def planned(self, chosen: Mask) -> Floats:
+        return np.bincount(
+            self.person[chosen], weights=self.jp[chosen], minlength=len(self.people)
+        ).astype(np.float64)
+
+
+def rupiah(amount: float) -> str:
+    """``Rp 7.500.000``: whole rupiah with the Indonesian thousands separator."""
+    whole = round(amount)
+    return f"{'-' if whole < 0 else ''}Rp {abs(whole):,}".replace(",", ".")
+
+
+def plan_unit(
+    candidates: pd.DataFrame,
+    people: pd.DataFrame,
+    limits: PlanLimits,
+    capacity: Mapping[str, int] | None = None,
+) -> Plan:
+    """The plan of most expected gap closure within the budget, JP limits and seats.
+
+    Parameters
+    ----------
+    candidates : DataFrame of shape (n_candidates, 6)
+        One row per possible (employee_id, program_id), unique: competency_code (the needed
+        competencies it targets, ";"-joined), cost_idr, jp and expected_gain (expected levels
+        of gap closed, ≥ 0), as :func:`ml.recommend.rank.candidate_gains` gives them.
+    people : DataFrame of shape (n_employees, 2)
+        Every employee of the unit: employee_id and jp_taken (JP completed this year so far).
+    limits : PlanLimits
+        Budget, JP limits, the shortfall penalty and the solver's limits.
+    capacity : mapping of str to int, optional
+        Seats per program_id for this unit; programmes not named get ``default_capacity``.
+
+    Returns
+    -------
+    Plan
+        Status "optimal" or "time limit reached: best plan found"; "nothing to plan", with the
+        reason in ``explanation``, when the budget is zero or negative or nothing on offer fits.
+        When the solver found no plan in time, or one worth less than the greedy baseline's
+        (possible within the gap tolerance), the greedy plan is returned and the status or the
+        explanation says so.
+
+    Raises
+    ------
+    PlanError
+        On malformed input: missing columns, negative or non-numeric cost, JP or gain, duplicate
+        pairs, or candidates for employees not in ``people``.
+    """
+    started = time.perf_counter()
+    unit = _prepare(candidates, people, limits, capacity)
+    why_not = _nothing_to_plan(unit, limits)
+    if why_not is not None:
+        return _nothing(unit, limits, why_not, started)
+
+    solved, bound, stop = _solve(unit, limits)
+    greedy = greedy_select(*_greedy_args(unit, limits))
+    found = "best plan found" if solved is not None else "no plan found, greedy plan returned"
+    status = stop if stop == "optimal" else f"{stop}: {found}"
+    notes = []
+    if solved is None:
+        solved = greedy
+    elif _objective(unit, limits, greedy) > _objective(unit, limits, solved):
+        solved = greedy
+        notes.append(
+            "The solver's best plan was worth less than the greedy baseline's, so the greedy "
+            "plan is returned."
+        )
+    objective = _objective(unit, limits, solved)
+    gap = _gap(objective, bound)
+    solver = (
+        f"HiGHS: {status}; the plan is within {gap:.3%} of the bound {bound:.3f}."
+        if np.isfinite(bound)
+        else f"HiGHS: {status}; no bound on the best possible objective is known."
+    )
+    return _assemble(unit, limits, solved, status, gap, bound, [solver, *notes], started)
+
+
+def greedy_plan(
+    candidates: pd.DataFrame,
+    people: pd.DataFrame,
+    limits: PlanLimits,
+    capacity: Mapping[str, int] | None = None,
+) -> Plan:
+    """The baseline: candidates by expected gain per rupiah (ties: gain), each taken if it fits.
+
+    Same input, output and objective as :func:`plan_unit`, so the two compare; status "greedy"
+    (or "nothing to plan"), with NaN ``optimality_gap`` and ``bound``.
+    """
+    started = time.perf_counter()
+    unit = _prepare(candidates, people, limits, capacity)
+    why_not = _nothing_to_plan(unit, limits)
+    if why_not is not None:
+        return _nothing(unit, limits, why_not, started)
+    chosen = greedy_select(*_greedy_args(unit, limits))
+    line = (
+        "Greedy baseline: candidates taken by expected gain per rupiah while the budget, the "
+        "per-person limit and the seats allow."
+    )
+    return _assemble(unit, limits, chosen, GREEDY, np.nan, np.nan, [line], started)
+
+
+def _prepare(
+    candidates: pd.DataFrame,
+    people: pd.DataFrame,
+    limits: PlanLimits,
+    capacity: Mapping[str, int] | None,
+) -> _Unit:
+    _require(candidates, CANDIDATE_COLUMNS, "candidates")
+    _require(people, PEOPLE_COLUMNS, "people")
+    cand = candidates[CANDIDATE_COLUMNS].copy()
+    for column in ("cost_idr", "jp", "expected_gain"):
+        cand[column] = _non_negative(cand, column, "candidates", ["employee_id", "program_id"])
+    staff = people[PEOPLE_COLUMNS].copy()
+    staff["jp_taken"] = _non_negative(staff, "jp_taken", "people", ["employee_id"])
+
+    repeated = staff["employee_id"].duplicated()
+    if repeated.any():
+        raise PlanError(f"people.employee_id repeats {staff['employee_id'][repeated].iloc[0]!r}")
+    pairs = cand.duplicated(["employee_id", "program_id"])
+    if pairs.any():
+        row = cand[pairs].iloc[0]
+        raise PlanError(
+            "candidates repeat the pair (employee_id, program_id) = "
+            f"({row['employee_id']!r}, {row['program_id']!r})"
+        )
+
+    staff = staff.sort_values("employee_id", kind="stable").reset_index(drop=True)
+    cand = cand.sort_values(["employee_id", "program_id"], kind="stable").reset_index(drop=True)
+    person = pd.Index(staff["employee_id"]).get_indexer(cand["employee_id"])
+    if (person < 0).any():
+        strangers = cand["employee_id"][person < 0].unique()
+        raise PlanError(
+            "candidates.employee_id names employees not in people: "
+            + ", ".join(map(repr, strangers[:5]))
+            + (" …" if len(strangers) > 5 else "")
+        )
+    programme, programmes = pd.factorize(cand["program_id"], sort=True)
+    seats = np.array(
+        [_seats(capacity, p, limits.default_capacity) for p in programmes], dtype=np.int64
+    )
+    return _Unit(
+        candidates=cand,
+        people=staff,
+        cost=cand["cost_idr"].to_numpy(np.float64),
+        jp=cand["jp"].to_numpy(np.float64),
+        gain=cand["expected_gain"].to_numpy(np.float64),
+        person=person.astype(np.intp),
+        programme=programme.astype(np.intp),
+        seats=seats,
+        deficit=np.maximum(limits.minimum_jp - staff["jp_taken"].to_numpy(np.float64), 0.0),
+    )
+
+
+def _require(frame: pd.DataFrame, columns: list[str], name: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise PlanError(f"{name} is missing column(s): {', '.join(missing)}")
+
+
+def _non_negative(frame: pd.DataFrame, column: str, name: str, key: list[str]) -> pd.Series:
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = ~(np.isfinite(values.to_numpy(np.float64, na_value=np.nan)) & (values >= 0))
+    if bad.any():
+        row = frame[bad].iloc[0]
+        where = ", ".join(f"{k}={row[k]!r}" for k in key)
+        raise PlanError(
+            f"{name}.{column} must be a finite number ≥ 0; the row with {where} has {row[column]!r}"
+        )
+    return values
+
+
+def _seats(capacity: Mapping[str, int] | None, program_id: object, default: int) -> int:
+    seats = default if capacity is None else capacity.get(str(program_id), default)
+    if seats < 0:
+        raise PlanError(f"capacity[{program_id!r}] must be ≥ 0 seats, got {seats}")
+    return int(seats)
+
+
+def _nothing_to_plan(unit: _Unit, limits: PlanLimits) -> str | None:
+    """Why no assignment at all can be made, or None when some can."""
+    budget = limits.budget_idr
+    if budget < 0:
+        return f"the budget is {rupiah(budget)}, below zero"
+    if len(unit.candidates) == 0:
+        return NO_NEEDS
+    affordable = unit.cost <= budget
+    if not affordable.any():
+        if budget == 0:
+            return "the budget is Rp 0"
+        return (
+            f"the cheapest programme costs {rupiah(unit.cost.min())}, more than the budget "
+            f"of {rupiah(budget)}"
+        )
+    fits = unit.jp <= limits.max_jp_per_person
+    if not fits.any():
+        return (
+            "every programme on offer is longer than the per-person limit of "
+            f"{limits.max_jp_per_person:g} JP"
+        )
+    seated = unit.seats[unit.programme] > 0
+    if not seated.any():
+        return "no programme on offer has a seat for this unit"
+    if not (affordable & fits & seated).any():
+        return (
+            "no programme on offer is at once within the budget, within the per-person limit "
+            "and with a seat for this unit"
+        )
+    return None
+
+
+def _solve(unit: _Unit, limits: PlanLimits) -> tuple[Mask | None, float, str]:
+    """HiGHS's plan (None if it found none in time), its bound on the objective, why it stopped."""
+    n, m, programmes = len(unit.cost), len(unit.people), len(unit.seats)
+    short = np.flatnonzero(unit.deficit > 0)  # only they need a shortfall variable
+    k = len(short)
+    row_of = np.full(m, -1)
+    row_of[short] = np.arange(k)
+    columns = np.arange(n)
+    counted = row_of[unit.person] >= 0
+    width = n + k
+    matrix = sparse.vstack(
+        [
+            sparse.coo_array((unit.cost, (np.zeros(n, dtype=np.intp), columns)), shape=(1, width)),
+            sparse.coo_array((unit.jp, (unit.person, columns)), shape=(m, width)),
+            sparse.coo_array((np.ones(n), (unit.programme, columns)), shape=(programmes, width)),
+            sparse.coo_array(
+                (
+                    np.concatenate([unit.jp[counted], np.ones(k)]),
+                    (
+                        np.concatenate([row_of[unit.person[counted]], np.arange(k)]),
+                        np.concatenate([columns[counted], n + np.arange(k)]),
+                    ),
+                ),
+                shape=(k, width),
+            ),
+        ],
+        format="csr",
+    )
+    lower = np.concatenate([np.full(1 + m + programmes, -np.inf), unit.deficit[short]])
+    upper = np.concatenate(
+        [
+            [limits.budget_idr],
+            np.full(m, limits.max_jp_per_person),
+            unit.seats.astype(np.float64),
+            np.full(k, np.inf),
+        ]
+    )
+    # A candidate that cannot be taken on its own is fixed at 0 rather than dropped, so that the
+    # solution indexes the candidates as they are.
+    usable = (
+        (unit.cost <= limits.budget_idr)
+        & (unit.jp <= limits.max_jp_per_person)
+        & (unit.seats[unit.programme] > 0)
+    )
+    result = milp(
+        np.concatenate([-unit.gain, np.full(k, limits.shortfall_penalty)]),
+        integrality=np.concatenate([np.ones(n), np.zeros(k)]),
+        bounds=Bounds(np.zeros(n + k), np.concatenate([usable, unit.deficit[short]])),
+        constraints=LinearConstraint(matrix, lower, upper),
+        options={"time_limit": limits.time_limit_s, "mip_rel_gap": limits.mip_rel_gap},
+    )
+    chosen = None if result.x is None else result.x[:n] > 0.5
+    dual = getattr(result, "mip_dual_bound", None)
+    bound = np.nan if dual is None or not np.isfinite(dual) else -float(dual)
+    if result.status == 0:
+        stop = "optimal"
+    elif result.status == 1:
+        stop = "time limit reached"
+    else:
+        stop = f"solver stopped early ({result.message})"
+    return chosen, bound, stop
+
+
+def _greedy_args(
+    unit: _Unit, limits: PlanLimits
+) -> tuple[Floats, Floats, Floats, Indices, Indices, float, float, npt.NDArray[np.int64]]:
+    return (
+        unit.cost,
+        unit.jp,
+        unit.gain,
+        unit.person,
+        unit.programme,
+        limits.budget_idr,
+        limits.max_jp_per_person,
+        unit.seats,
+    )
+
+
+def _objective(unit: _Unit, limits: PlanLimits, chosen: Mask) -> float:
+    return float(unit.gain[chosen].sum() - limits.shortfall_penalty * unit.shortfall(chosen).sum())
+
+
+def _gap(objective: float, bound: float) -> float:
+    """Relative gap as HiGHS defines it, (bound − objective) / |objective|."""
+    if not np.isfinite(bound):
+        return np.nan
+    excess = max(bound - objective, 0.0)
+    if excess <= 1e-9 * max(1.0, abs(objective)):
+        return 0.0
+    return excess / abs(objective) if objective else np.inf
+
+
+def _nothing(unit: _Unit, limits: PlanLimits, why: str, started: float) -> Plan:
+    chosen = np.zeros(len(unit.cost), dtype=bool)
+    line = f"Nothing to plan: {why}."
+    return _assemble(unit, limits, chosen, NOTHING_TO_PLAN, 0.0, np.nan, [line], started)
+
+
+def _assemble(
+    unit: _Unit,
+    limits: PlanLimits,
+    chosen: Mask,
+    status: str,
+    gap: float,
+    bound: float,
+    lines: list[str],
+    started: float,
+) -> Plan:
+    planned = unit.planned(chosen)
+    shortfall = unit.shortfall(chosen)
+    reasons = _reasons(unit, limits, chosen)
+    per_person = pd.DataFrame(
+        {
+            "employee_id": unit.people["employee_id"],
+            "jp_taken": unit.people["jp_taken"].astype(np.float64),
+            "jp_planned": planned,
+            "jp_total": unit.people["jp_taken"].to_numpy(np.float64) + planned,
+            "short_of_minimum": shortfall,
+            "reason": reasons,
+        }
+    )
+    assignments = unit.candidates.loc[chosen, CANDIDATE_COLUMNS].reset_index(drop=True)
+    total_cost = float(unit.cost[chosen].sum())
+    total_gain = float(unit.gain[chosen].sum())
+    objective = _objective(unit, limits, chosen)
+    spent = (
+        f"{_count(len(assignments), 'assignment')} for "
+        f"{assignments['employee_id'].nunique()} of {_count(len(per_person), 'employee')} "
+        f"cost {rupiah(total_cost)} of the budget of {rupiah(limits.budget_idr)} "
+        f"({rupiah(limits.budget_idr - total_cost)} left)."
+    )
+    worth = (
+        f"The plan is expected to close {total_gain:.2f} levels of competency gap; at "
+        f"{limits.shortfall_penalty:g} per JP short of the {limits.minimum_jp:g} JP minimum "
+        f"({shortfall.sum():g} JP short in all) its objective is {objective:.3f}."
+    )
+    return Plan(
+        assignments=assignments,
+        total_cost=total_cost,
+        total_gain=total_gain,
+        objective=objective,
+        optimality_gap=gap,
+        bound=bound,
+        status=status,
+        per_person=per_person[PER_PERSON_COLUMNS],
+        explanation=[
+            *lines,
+            *([spent, worth] if len(assignments) else _why_empty(status)),
+            _short_sentence(reasons, limits),
+        ],
+        solve_seconds=time.perf_counter() - started,
+    )
+
+
+def _reasons(unit: _Unit, limits: PlanLimits, chosen: Mask) -> list[str]:
+    """In words, why each employee left short of the minimum is short; "" for the others.
+
+    The first that applies: nothing on offer; nothing more fits the per-person limit; what fits
+    is full; what fits and has a seat costs more than the budget left — "budget exhausted" when
+    it would buy at least as much objective per rupiah as the plan's least valuable assignment
+    (so only the money ran out), the penalty reason when it buys less (the money closes more
+    elsewhere) or when it was affordable and still not worth taking.
+    """
+    planned, shortfall = unit.planned(chosen), unit.shortfall(chosen)
+    left = limits.budget_idr - unit.cost[chosen].sum()
+    free_seats = unit.seats - np.bincount(unit.programme[chosen], minlength=len(unit.seats))
+    floor = _least_value_per_rupiah(unit, limits, chosen, planned)
+    order = np.argsort(unit.person, kind="stable")
+    starts = np.searchsorted(unit.person[order], np.arange(len(planned) + 1))
+    reasons = []
+    for e in range(len(planned)):
+        if shortfall[e] <= 0:
+            reasons.append("")
+            continue
+        own = order[starts[e] : starts[e + 1]]
+        rest = own[~chosen[own]]
+        fits = rest[planned[e] + unit.jp[rest] <= limits.max_jp_per_person]
+        seated = fits[free_seats[unit.programme[fits]] > 0]
+        if len(own) == 0:
+            reasons.append(NO_PROGRAMME)
+        elif len(fits) == 0:
+            reasons.append(f"per-person limit of {limits.max_jp_per_person:g} JP")
+        elif len(seated) == 0:
+            reasons.append(CAPACITY)
+        elif (unit.cost[seated] <= left).any():
+            reasons.append(PENALTY)
+        else:
+            value = unit.gain[seated] + limits.shortfall_penalty * np.minimum(
+                unit.jp[seated], shortfall[e]
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                best = np.max(np.where(unit.cost[seated] > 0, value / unit.cost[seated], np.inf))
+            if best < floor:
+                reasons.append(PENALTY)
+            else:
+                cheapest = rupiah(unit.cost[seated].min())
+                reasons.append(
+                    f"budget exhausted: the cheapest remaining programme for them costs {cheapest}"
+                )
+    return reasons
+
+
+def _least_value_per_rupiah(
+    unit: _Unit, limits: PlanLimits, chosen: Mask, planned: Floats
+) -> float:
+    """The smallest objective per rupiah any one assignment of the plan adds (−inf if none)."""
+    taken = np.flatnonzero(chosen)
+    if len(taken) == 0:
+        return -np.inf
+    e = unit.person[taken]
+    short_now = np.maximum(unit.deficit[e] - planned[e], 0.0)
+    short_without = np.maximum(unit.deficit[e] - planned[e] + unit.jp[taken], 0.0)
+    value = unit.gain[taken] + limits.shortfall_penalty * (short_without - short_now)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.min(np.where(unit.cost[taken] > 0, value / unit.cost[taken], np.inf)))
+
+
+def _short_sentence(reasons: list[str], limits: PlanLimits) -> str:
+    kinds = Counter(reason.split(":")[0] for reason in reasons if reason)
+    if not kinds:
+        return f"Every employee reaches the {limits.minimum_jp:g} JP minimum."
+    counts = ", ".join(f"{kind} ({count})" for kind, count in kinds.most_common())
+    short = sum(kinds.values())
+    verb = "stays" if short == 1 else "stay"
+    return (
+        f"{_count(short, 'employee')} {verb} below the {limits.minimum_jp:g} JP minimum: {counts}."
+    )
+
+
+def _why_empty(status: str) -> list[str]:
+    if status == NOTHING_TO_PLAN:
+        return []  # the caller's line already says why
+    return ["No assignment is planned: none adds expected gain or JP the shortfall penalty values."]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
