@@ -6,7 +6,7 @@ on injected effects of at least half a step on raters with at least 15 ratees, a
 raters falsely flagged on the clean one. The audit's own cost is timed beside the generation of
 the same workforce (the baseline measured in the same run).
 
-    python bench/fairness.py --employees 10000 --seeds 31 32 33
+    python bench/fairness.py --employees 10000 --seeds 34 35 36
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def _one(employees: int, seed: int, biased: float) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--employees", type=int, default=10_000)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[31, 32, 33])
+    # Not the seeds the thresholds were chosen on (21, 31–33; see RaterAuditConfig).
+    parser.add_argument("--seeds", type=int, nargs="+", default=[34, 35, 36])
     parser.add_argument("--out", type=Path, default=Path("bench/results/fairness.json"))
     args = parser.parse_args()
     runs = [_one(args.employees, seed, biased) for seed in args.seeds for biased in (0.1, 0.0)]

@@ -411,6 +411,8 @@ def audit(
     """Audit the appraisals: rater leniency and severity, differential rater functioning,
     group disparity after the evidence, single scores far from it, predikat against the rule
     and the distribution curve; flags go to the review trail for the merit committee."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ml.fairness.audit import AuditConfig, run_audit
     from ml.fairness.flags import flag_records
     from ml.fairness.report import write_report
@@ -425,12 +427,19 @@ def audit(
         except (FeatureInputError, ValueError) as e:
             raise _fail(str(e)) from None
         advance("writing the report")
-        paths = write_report(result, out)
+        try:
+            paths = write_report(result, out)
+        except OSError as e:
+            raise _fail(f"cannot write the report to {out}: {e.strerror or e}") from None
         if store:
             advance("recording flags")
-            trail = ReviewTrail.from_url(get_settings().store_url)
-            run_id = trail.start_run(by, str(data_dir.resolve()), {"out": str(out)})
-            recorded = trail.record_flags(run_id, flag_records(result))
+            try:
+                trail = ReviewTrail.from_url(get_settings().store_url)
+                run_id = trail.start_run(by, str(data_dir.resolve()), {"out": str(out)})
+                recorded = trail.record_flags(run_id, flag_records(result))
+            except SQLAlchemyError as e:
+                raise _fail(f"the review trail could not be written: {e.__class__.__name__}: "
+                            f"{str(e).splitlines()[0]}") from None  # fmt: skip
     flags = result.rater_flags
     summary = pd.DataFrame(
         [

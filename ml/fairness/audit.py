@@ -81,5 +81,5 @@ def run_audit(
         group_disparity=groups,
         score_flags=score_flags(frame, config.score_alpha),
         predikat_mismatches=predikat_mismatches(official),
-        curve_breaks=curve_breaks(frame) if frame["unit_id"].notna().any() else pd.DataFrame(),
+        curve_breaks=curve_breaks(frame),
     )

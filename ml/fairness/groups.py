@@ -13,6 +13,7 @@ from ml.fairness.statistics import Z95, bh_qvalues, cluster_means, two_sided_p
 
 TOP = ("SANGAT_BAIK",)
 FOUR_FIFTHS = 0.8
+MIN_CLUSTERS = 10  # raters on each side before a conditional gap is tested
 COLUMNS = [
     "scope", "scope_value", "attribute", "group", "n", "top_rate", "ratio_to_best",
     "four_fifths_ok", "conditional_effect", "ci_low", "ci_high", "q_value", "flagged",
@@ -66,7 +67,7 @@ def group_disparity(
     table["q_value"] = np.nan
     for _, rows in table.groupby("scope", sort=False):
         table.loc[rows.index, "q_value"] = bh_qvalues(rows["p"].to_numpy())
-    table["flagged"] = (table["q_value"] < config.alpha) & (
+    table["flagged"] = (table["q_value"].fillna(1.0) < config.alpha) & (
         table["conditional_effect"].abs() >= config.min_effect
     )
     return table[COLUMNS]
@@ -86,12 +87,22 @@ def _scope(
             continue
         rate = known.groupby(labels)["_top"].mean()
         best = rate[compared].max()
+        # Two groups: one test (the second is the first with its sign flipped), both rates.
+        tested = set(compared[1:] if len(compared) == 2 else compared)
         for level in compared:
             inside = (labels == level).to_numpy()
             side = pd.Series(np.where(inside, "in", "out"), index=known.index)
             means = cluster_means(known["residual"], side, known["_cluster"])
             effect = float(means.mean["in"] - means.mean["out"])
-            se = float(np.sqrt(means.se["in"] ** 2 + means.se["out"] ** 2))
+            residual = known["residual"].to_numpy(float)
+            plain = np.sqrt(
+                residual[inside].var(ddof=1) / inside.sum()
+                + residual[~inside].var(ddof=1) / (~inside).sum()
+            )
+            # Clustered by rater, but never surer than independent rows would be: with a
+            # handful of raters the clustered SE is itself a guess.
+            se = float(max(np.sqrt(means.se["in"] ** 2 + means.se["out"] ** 2), plain))
+            testable = level in tested and min(means.clusters) >= MIN_CLUSTERS
             rows.append(
                 {
                     "scope": scope,
@@ -105,7 +116,7 @@ def _scope(
                     "conditional_effect": effect,
                     "ci_low": effect - Z95 * se,
                     "ci_high": effect + Z95 * se,
-                    "p": float(two_sided_p(np.array([effect / se]))[0]),
+                    "p": float(two_sided_p(np.array([effect / se]))[0]) if testable else np.nan,
                 }
             )
     return pd.DataFrame(rows)

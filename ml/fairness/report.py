@@ -142,7 +142,8 @@ def audit_markdown(result: AuditResult) -> str:
         "Top-predikat rate and its ratio to the most favoured group (four-fifths rule: context "
         "only), and the gap after accounting for the evidence (the flag).",
         _md(groups[groups["scope"] == "ALL"]),
-        f"Flagged within agencies or regions: {int(groups['flagged'].sum())}.",
+        f"Flagged within agencies or regions: "
+        f"{int(groups.loc[groups['scope'] != 'ALL', 'flagged'].sum())}.",
         _md(groups[groups["flagged"] & (groups["scope"] != "ALL")]),
         f"![group disparity]({DISPARITY_PNG})",
         "## 4. Single scores far from the evidence",

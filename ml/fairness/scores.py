@@ -63,7 +63,8 @@ def curve_breaks(frame: pd.DataFrame, unit_rating: OrgRating = OrgRating.BAIK) -
     6/2022), checked against ``unit_rating``: the contract carries no unit ratings, so the
     audit assumes the common one and says so."""
     rows = []
-    for (unit, period), sub in frame.groupby(["unit_id", "period"], sort=True):
+    known = frame[frame["unit_id"].notna().to_numpy()]
+    for (unit, period), sub in known.groupby(["unit_id", "period"], sort=True):
         counts = {str(k): int(v) for k, v in sub["predikat"].value_counts().items()}
         for v in check_distribution(counts, unit_rating):
             rows.append({"unit_id": unit, "period": period, "n": v.n, "count": v.count,

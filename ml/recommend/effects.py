@@ -84,7 +84,9 @@ def program_links(catalog: pd.DataFrame) -> pd.DataFrame:
     links = catalog.drop(columns="competency_codes").assign(competency_code=codes)
     links = links.explode("competency_code")
     links["competency_code"] = links["competency_code"].str.strip()
-    return links[links["competency_code"] != ""].reset_index(drop=True)
+    links = links[links["competency_code"] != ""]
+    # "M1;M1" would count a programme's gain on M1 twice
+    return links.drop_duplicates(["program_id", "competency_code"]).reset_index(drop=True)
 
 
 def assessment_pairs(tables: Tables) -> pd.DataFrame:

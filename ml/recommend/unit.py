@@ -17,7 +17,7 @@ from ml.recommend.rank import candidate_gains, recently_completed
 from ml.schemas import TABLES
 from ml.scoring import development_hours_by_employee
 from ml.training.bundle import Bundle
-from ml.training.score import latest_as_of, score_workforce
+from ml.training.score import latest_as_of, require_tables, score_workforce
 
 ALL_COLUMNS = {name: tuple(spec.columns) for name, spec in TABLES.items()}
 PROTECTED = ("gender", "birth_year")
@@ -49,6 +49,11 @@ def plan_for_unit(
         c for c in ALL_COLUMNS["employees"] if c not in PROTECTED
     )}  # fmt: skip
     tables = load_tables(data_dir, columns)
+    require_tables(
+        tables,
+        ("position_requirements", "competency_assessments", "trainings", "training_catalog"),
+        "a unit plan",
+    )
     as_of = pd.Timestamp(year=year, month=1, day=1) if year else latest_as_of(tables)
     employees = tables["employees"]
     staff = employees[(employees["unit_id"].astype("str") == unit_id).to_numpy()]

@@ -43,13 +43,6 @@ def rating_target(appraisals: pd.DataFrame) -> tuple[pd.Series, str]:
     return (hasil.astype("float64") + perilaku.astype("float64")) / 2, "ratings"
 
 
-def _both_ratings(appraisals: pd.DataFrame) -> bool:
-    return bool(
-        appraisals["hasil_kerja_rating"].notna().all()
-        and appraisals["perilaku_rating"].notna().all()
-    )
-
-
 def appraisal_examples(
     tables: Tables, progress: Callable[[str], None] | None = None, role: str = OFFICIAL
 ) -> tuple[pd.DataFrame, str]:
@@ -74,17 +67,13 @@ def appraisal_examples(
         raise ValueError(f"no appraisals by rater role {role} (the data has: {present})")
     value, kind = rating_target(official)
     # The predikat by the rule (PermenPANRB 6/2022) where both ratings are known, else as stored.
-    ruled = (
-        pd.Series(
-            predikat_kinerja_many(
-                official["hasil_kerja_rating"].astype("object"),
-                official["perilaku_rating"].astype("object"),
-            ),
-            index=official.index,
+    both = (official["hasil_kerja_rating"].notna() & official["perilaku_rating"].notna()).to_numpy()
+    ruled = official["predikat"].astype("object").copy()
+    if both.any():
+        ruled[both] = predikat_kinerja_many(
+            official["hasil_kerja_rating"][both].astype("object"),
+            official["perilaku_rating"][both].astype("object"),
         )
-        if _both_ratings(official)
-        else official["predikat"].astype("object")
-    )
     official = official.assign(rating_value=value.to_numpy(), predikat=ruled.to_numpy())
     official = official[official["rating_value"].notna().to_numpy()]
     key = [official["employee_id"], official["period"]]

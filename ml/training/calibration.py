@@ -69,7 +69,15 @@ def choose_calibrator(
     and each candidate's cross-fitted log-loss.
     """
     raw, y = np.asarray(raw, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    fold = np.random.default_rng(seed).permutation(len(raw)) % 2 == 0
+    if min(int(y.sum()), int((1 - y).sum())) < 2:
+        raise ValueError("calibration needs at least two held-out rows of each class")
+    # Folds stratified by class: each half must hold both classes for Platt scaling to fit.
+    order = np.random.default_rng(seed).permutation(len(raw))
+    rank = np.empty(len(raw), dtype=np.int64)
+    for label in (0.0, 1.0):
+        members = order[y[order] == label]
+        rank[members] = np.arange(len(members))
+    fold = rank % 2 == 0
     losses: dict[str, float] = {}
     for kind in ("isotonic", "sigmoid", "none"):
         p = np.empty(len(raw))

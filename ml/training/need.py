@@ -150,7 +150,8 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
         )  # fmt: skip
         self.best_iteration_ = int(self.booster_.best_iteration or self.booster_.num_trees())
         raw = np.asarray(self.booster_.predict(val, raw_score=True), dtype=np.float64)
-        if self.calibration == "auto" and len(np.unique(y_val)) == 2 and len(y_val) >= 20:
+        enough = min(y_val.sum(), (1 - y_val).sum()) >= 2 and len(y_val) >= 20
+        if self.calibration == "auto" and enough:
             self.calibrator_, self.calibration_losses_ = choose_calibrator(
                 raw, y_val, self.random_state
             )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ml.features import build_features, period_end
+from ml.features.pipeline import FeatureInputError
 from ml.features.point_in_time import Tables
 from ml.training.bundle import Bundle
 from ml.training.explain import contributions, reasons_frame
@@ -39,6 +40,7 @@ def score_workforce(
     """
     if not isinstance(bundle.model, TrainingNeedClassifier):
         raise ValueError("scoring needs the training-need model (talenta-need)")
+    require_tables(tables, ("position_requirements", "competency_assessments"), "scoring")
     step = progress or (lambda _: None)
     features = build_features(tables, as_of, progress=step)
     rows = features.model_rows()
@@ -61,11 +63,19 @@ def score_workforce(
     return out.reset_index(drop=True)
 
 
+def require_tables(tables: Tables, names: tuple[str, ...], task: str) -> None:
+    """Refuse, naming them, when tables a task needs are absent (DESIGN §3)."""
+    missing = [name for name in names if name not in tables]
+    if missing:
+        raise FeatureInputError(f"{task} needs the table(s) {', '.join(missing)}")
+
+
 def latest_as_of(tables: Tables) -> pd.Timestamp:
     """The day after the last appraisal period (1 January after it, for yearly periods): the
     date on which that period's appraisals are final and the next plan is made."""
     appraisals = tables.get("appraisals")
     if appraisals is not None and len(appraisals):
         return pd.Timestamp(period_end(appraisals["period"]).max()) + pd.Timedelta(days=1)
+    require_tables(tables, ("competency_assessments",), "choosing the date")
     assessed = tables["competency_assessments"]["assessed_on"]
     return pd.Timestamp(assessed.max()) + pd.Timedelta(days=1)

@@ -105,3 +105,10 @@ def test_an_injected_group_bias_is_found_after_the_evidence(tmp_path: Path) -> N
     women = groups.query("scope == 'ALL' and attribute == 'gender' and group == 'P'").iloc[0]
     assert women["flagged"] and women["conditional_effect"] < -0.1
     assert women["ci_high"] < 0
+
+
+def test_a_two_group_attribute_is_tested_once(biased: tuple[Path, AuditResult]) -> None:
+    _, result = biased
+    gender = result.group_disparity.query("scope == 'ALL' and attribute == 'gender'")
+    assert set(gender["group"]) == {"L", "P"}  # both rates reported (four-fifths context)
+    assert gender["q_value"].notna().sum() == 1  # one test: P against L is L against P

@@ -165,3 +165,14 @@ def test_bad_files_name_the_file_and_the_problem(
     with pytest.raises(ValueError, match=message) as error:
         Gates.from_file(path)
     assert str(path) in str(error.value)
+
+
+def test_an_unmeasured_fairness_metric_fails_its_gate() -> None:
+    from ml.training.gates import Gates, check_gates
+
+    metrics = {
+        "test_roc_auc": 0.9, "test_ece": 0.01, "baseline_roc_auc": 0.8,
+        "test_equalized_odds_difference": float("nan"), "appraisal_test_r2": 0.5,
+    }  # fmt: skip
+    results = {g.name: g for g in check_gates(metrics, Gates())}
+    assert not results["max_equalized_odds_difference"].passed

@@ -71,3 +71,12 @@ def test_the_appraisal_model_round_trips(tmp_path: Path) -> None:
     np.testing.assert_allclose(
         ExpectedAppraisalRegressor.load(tmp_path).predict(X), model.predict(X)
     )
+
+
+def test_few_positives_in_validation_do_not_break_calibration() -> None:
+    X, y = _data(2000)
+    Xv, yv = _data(40, seed=4)
+    yv = np.zeros(40, dtype=bool)
+    yv[:3] = True  # three positives: a random two-fold split could leave one fold without any
+    model = TrainingNeedClassifier(n_estimators=50, n_jobs=1).fit(X, y, eval_set=(Xv, yv))
+    assert model.calibrator_.kind in ("isotonic", "sigmoid")
