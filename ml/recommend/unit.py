@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ml.features.io import load_tables
+from ml.features.point_in_time import Tables
 from ml.recommend.effects import estimate_program_effects
 from ml.recommend.plan import Plan, PlanLimits, plan_unit
 from ml.recommend.rank import candidate_gains, recently_completed
@@ -21,6 +22,17 @@ from ml.training.score import latest_as_of, require_tables, score_workforce
 
 ALL_COLUMNS = {name: tuple(spec.columns) for name, spec in TABLES.items()}
 PROTECTED = ("gender", "birth_year")
+
+
+def known_before(tables: Tables, as_of: pd.Timestamp) -> Tables:
+    """The history as it stood on ``as_of``: a plan for a past year must not learn programme
+    effects from assessments and trainings that came after it."""
+    out = dict(tables)
+    assessed = tables["competency_assessments"]
+    out["competency_assessments"] = assessed[(assessed["assessed_on"] <= as_of).to_numpy()]
+    trainings = tables["trainings"]
+    out["trainings"] = trainings[(trainings["end_date"] <= as_of).fillna(False).to_numpy()]
+    return out
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,7 @@ def plan_for_unit(
             + ", ".join(f"{u} ({n})" for u, n in units.head(5).items())
         )
     step("programme effects")
-    effects = estimate_program_effects(tables)
+    effects = estimate_program_effects(known_before(tables, as_of))
     step(f"need of {len(staff):,} employees")
     scores = score_workforce({**tables, "employees": staff}, bundle, as_of, explain_top=0)
     step("candidates")

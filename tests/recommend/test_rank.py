@@ -76,3 +76,17 @@ def test_ranking_is_by_gain_per_rupiah() -> None:
     # A: 0.6 per Rp 1 M beats B: 0.48 per Rp 4 M
     assert first["program_id"] == "A" and first["rank"] == 1
     assert first["gain_per_million_idr"] == pytest.approx(0.6)
+
+
+def test_a_past_plan_sees_only_the_history_before_it() -> None:
+    from ml.recommend.unit import known_before
+
+    tables = {
+        "competency_assessments": pd.DataFrame(
+            {"assessed_on": pd.to_datetime(["2022-05-01", "2024-05-01"])}
+        ),
+        "trainings": pd.DataFrame({"end_date": pd.to_datetime(["2022-06-01", None, "2023-02-01"])}),
+    }
+    past = known_before(tables, pd.Timestamp("2023-01-01"))
+    assert len(past["competency_assessments"]) == 1
+    assert len(past["trainings"]) == 1  # the unfinished and the later training are unknown
