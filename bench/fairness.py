@@ -44,6 +44,8 @@ def _one(employees: int, seed: int, biased: float) -> dict[str, float]:
         "flagged": found.flagged,
         "precision": round(found.precision, 3),
         "recall": round(found.recall, 3),
+        "judgeable": found.judgeable,
+        "recall_judgeable": round(found.recall_judgeable, 3),
         "false_flag_rate": round(found.false_flag_rate, 4),
         "audit_s": round(audited, 1),
         "audit_vs_generation": round(audited / generated, 2),
@@ -65,6 +67,7 @@ def main() -> None:
         "seeds": args.seeds,
         "min_precision": min(r["precision"] for r in biased),
         "min_recall": min(r["recall"] for r in biased),
+        "min_recall_judgeable": min(r["recall_judgeable"] for r in biased),
         "max_false_flag_rate_clean": max(r["false_flag_rate"] for r in clean),
         "runs": runs,
     }

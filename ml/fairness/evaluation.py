@@ -20,6 +20,7 @@ class Detection:
     flagged: int  # raters flagged in any family
     true_flags: int  # flagged raters that carry an injected effect
     found: int  # injected effects found with the right kind (and group, for DIFFERENTIAL)
+    judgeable: int  # injected effects the audit could judge (not INSUFFICIENT_DATA)
 
     @property
     def precision(self) -> float:
@@ -28,6 +29,12 @@ class Detection:
     @property
     def recall(self) -> float:
         return self.found / self.injected if self.injected else 1.0
+
+    @property
+    def recall_judgeable(self) -> float:
+        """Recall over the injected effects the audit could judge: a differential bias against
+        a group the rater rated two or three members of is beyond any test."""
+        return self.found / self.judgeable if self.judgeable else 1.0
 
     @property
     def false_flag_rate(self) -> float:
@@ -53,6 +60,12 @@ def detection(
         (r.rater_id, r.kind, r.target_group if r.kind == "DIFFERENTIAL" else "") in found_pairs
         for r in strong.itertuples()
     )
+    judged = rater_flags[rater_flags["kind"] != "INSUFFICIENT_DATA"]
+    judged_pairs = set(zip(judged["rater_id"], judged["group"], strict=True))
+    judgeable = sum(
+        (r.rater_id, r.target_group if r.kind == "DIFFERENTIAL" else "") in judged_pairs
+        for r in strong.itertuples()
+    )
     return Detection(
         raters=len(ratees),
         eligible=len(eligible),
@@ -60,4 +73,5 @@ def detection(
         flagged=len(flagged),
         true_flags=len(flagged & set(truth["rater_id"])),
         found=int(found),
+        judgeable=int(judgeable),
     )

@@ -40,6 +40,7 @@ def test_injected_rater_biases_are_found(biased: tuple[Path, AuditResult]) -> No
     assert found.injected >= 10  # enough injected raters for the figures to mean something
     assert found.precision >= 0.9, found
     assert found.recall >= 0.9, found
+    assert found.recall_judgeable >= found.recall
 
 
 @pytest.mark.slow
