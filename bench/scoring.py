@@ -43,6 +43,7 @@ from _report import report
 from ml.features import build_features, build_training_examples
 from ml.features.io import load_tables
 from ml.synth import SynthConfig, generate_workforce, write_workforce
+from ml.training.boosting import lgb_params
 from ml.training.dataset import label_dates, split_examples
 from ml.training.design import Design
 from ml.training.metrics import binary_scores
@@ -137,7 +138,7 @@ def measure(
         learning_rate=learning_rate(trees), n_jobs=args.threads,
     )  # fmt: skip
     # The need model's own LightGBM parameters, so that the curve is the production model's.
-    params = {**model._lgb_params(), "verbosity": -1}
+    params = {**lgb_params(model, "binary"), "verbosity": -1}
     X_train, y_train = sets["train"]
     X_test, y_test = sets["test"]
     start = time.perf_counter()

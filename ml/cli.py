@@ -195,12 +195,7 @@ def features(
     from ml.features import build_features
     from ml.features.io import FeatureInputError, load_tables, write_features
 
-    try:
-        date = pd.to_datetime(as_of, format="%Y-%m-%d")
-        if pd.isna(date):
-            raise ValueError(as_of)
-    except ValueError:
-        raise _fail(f"--as-of must be a date (YYYY-MM-DD), not {as_of!r}", 2) from None
+    date = _date(as_of)
     if engine not in ("pandas", "dask"):
         raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
     with steps(f"features as of {date:%Y-%m-%d} ({engine})", 6) as advance:

@@ -14,8 +14,7 @@ from ml.fairness.residuals import ATTRIBUTE_COLUMNS, audit_frame
 from ml.fairness.scores import curve_breaks, predikat_mismatches, score_flags
 from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
-from ml.schemas import TABLES
-from ml.tables import find_table, read_table
+from ml.training.train import protected_attributes
 
 ATTRIBUTES = ("gender", "age_band")
 
@@ -52,12 +51,9 @@ def run_audit(
     tables = load_tables(data_dir, columns)
     if "appraisals" not in tables:
         raise ValueError(f"{data_dir}: the audit needs an appraisals table")
-    path = find_table(data_dir, "employees")
-    assert path is not None  # load_tables has required it
-    people, _ = read_table(path, TABLES["employees"], ATTRIBUTE_COLUMNS)
     frame, target = audit_frame(
         tables,
-        people.frame,
+        protected_attributes(data_dir, ATTRIBUTE_COLUMNS),
         role=config.role,
         folds=config.folds,
         seed=config.seed,

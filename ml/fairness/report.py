@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ml.fairness.audit import AuditResult
+from ml.markdown import markdown_table
 
 FOREST_PNG = "rater_effects.png"
 DISPARITY_PNG = "group_disparity.png"
@@ -100,15 +101,9 @@ def _disparity(groups: pd.DataFrame, path: Path) -> Path:
 def _md(frame: pd.DataFrame, limit: int = 20) -> str:
     if frame.empty:
         return "_none_"
-    shown = frame.head(limit)
-    head = "| " + " | ".join(map(str, shown.columns)) + " |"
-    rule = "|" + "---|" * len(shown.columns)
-    rows = [
-        "| " + " | ".join(f"{v:.3g}" if isinstance(v, float) else str(v) for v in row) + " |"
-        for row in shown.itertuples(index=False)
-    ]
+    table = markdown_table(frame.head(limit), lambda v: f"{v:.3g}")
     more = [f"\n… and {len(frame) - limit:,} more (see the CSV)"] if len(frame) > limit else []
-    return "\n".join([head, rule, *rows, *more])
+    return "\n".join([table, *more])
 
 
 def audit_markdown(result: AuditResult) -> str:

@@ -6,18 +6,16 @@ its residuals (given − expected) to measure raters against evidence they do no
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import lightgbm as lgb
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ml.training.boosting import as_frame, train_booster
+from ml.training.boosting import as_frame, lgb_params, load_boosted, save_boosted, train_booster
 
 
 class ExpectedAppraisalRegressor(RegressorMixin, BaseEstimator):
@@ -85,23 +83,8 @@ class ExpectedAppraisalRegressor(RegressorMixin, BaseEstimator):
         else:
             val = as_frame(self, eval_set[0], reset=False)
             y_val = np.asarray(eval_set[1], dtype=np.float64)
-        params = {
-            "objective": "regression",
-            "learning_rate": self.learning_rate,
-            "num_leaves": self.num_leaves,
-            "max_depth": self.max_depth,
-            "min_data_in_leaf": self.min_child_samples,
-            "bagging_fraction": self.subsample,
-            "bagging_freq": 1 if self.subsample < 1 else 0,
-            "feature_fraction": self.colsample_bytree,
-            "lambda_l2": self.reg_lambda,
-            "seed": self.random_state,
-            "num_threads": self.n_jobs or 0,
-            "deterministic": True,
-            "force_row_wise": True,
-        }
         self.booster_ = train_booster(
-            params, frame, target, val, y_val,
+            lgb_params(self, "regression"), frame, target, val, y_val,
             n_estimators=self.n_estimators, early_stopping_rounds=self.early_stopping_rounds,
         )  # fmt: skip
         self.best_iteration_ = int(self.booster_.best_iteration or self.booster_.num_trees())
@@ -115,21 +98,9 @@ class ExpectedAppraisalRegressor(RegressorMixin, BaseEstimator):
 
     def save(self, directory: Path) -> None:
         check_is_fitted(self)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.booster_.save_model(str(directory / "booster.txt"), num_iteration=self.best_iteration_)
-        state = {
-            "params": self.get_params(),
-            "features": list(self.booster_.feature_name()),
-            "best_iteration": self.best_iteration_,
-        }
-        (directory / "appraisal_model.json").write_text(json.dumps(state, indent=2, default=str))
+        save_boosted(self, directory, "appraisal_model.json", {})
 
     @classmethod
     def load(cls, directory: Path) -> ExpectedAppraisalRegressor:
-        state = json.loads((directory / "appraisal_model.json").read_text())
-        model = cls(**state["params"])
-        model.booster_ = lgb.Booster(model_file=str(directory / "booster.txt"))
-        model.feature_names_in_ = np.asarray(state["features"], dtype=object)
-        model.n_features_in_ = len(state["features"])
-        model.best_iteration_ = int(model.booster_.num_trees())
+        model, _ = load_boosted(cls, directory, "appraisal_model.json")
         return model

@@ -13,6 +13,7 @@ matplotlib.use("Agg")  # files only: training runs on servers without a display
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ml.markdown import markdown_table
 from ml.training.train import TrainResult
 
 CALIBRATION_PNG = "calibration.png"
@@ -53,13 +54,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _table(frame: pd.DataFrame) -> str:
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    rows = [
-        "| " + " | ".join(_fmt(v) if isinstance(v, float) else str(v) for v in row) + " |"
-        for row in frame.itertuples(index=False)
-    ]
-    return "\n".join([head, rule, *rows])
+    return markdown_table(frame, _fmt)
 
 
 def model_card(result: TrainResult) -> str:

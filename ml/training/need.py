@@ -7,11 +7,9 @@ and calibrated on validation data (isotonic or Platt, whichever predicts held-ou
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
-import lightgbm as lgb
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
@@ -19,7 +17,7 @@ from sklearn.utils import Tags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ml.training.boosting import as_frame, train_booster
+from ml.training.boosting import as_frame, lgb_params, load_boosted, save_boosted, train_booster
 from ml.training.calibration import Calibrator, choose_calibrator, fit_calibrator
 
 
@@ -93,23 +91,6 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.allow_nan = True  # missing evidence is routine; the trees route it
         return tags
 
-    def _lgb_params(self) -> dict[str, Any]:
-        return {
-            "objective": "binary",
-            "learning_rate": self.learning_rate,
-            "num_leaves": self.num_leaves,
-            "max_depth": self.max_depth,
-            "min_data_in_leaf": self.min_child_samples,
-            "bagging_fraction": self.subsample,
-            "bagging_freq": 1 if self.subsample < 1 else 0,
-            "feature_fraction": self.colsample_bytree,
-            "lambda_l2": self.reg_lambda,
-            "seed": self.random_state,
-            "num_threads": self.n_jobs or 0,
-            "deterministic": True,
-            "force_row_wise": True,
-        }
-
     def fit(
         self, X: Any, y: Any, *, eval_set: tuple[Any, Any] | None = None
     ) -> TrainingNeedClassifier:
@@ -145,7 +126,7 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
             y_val = (np.asarray(eval_set[1]) == self.classes_[1]).astype(np.float64)
         y_val = np.asarray(y_val, dtype=np.float64)
         self.booster_ = train_booster(
-            self._lgb_params(), frame, y01, val, y_val,
+            lgb_params(self, "binary"), frame, y01, val, y_val,
             n_estimators=self.n_estimators, early_stopping_rounds=self.early_stopping_rounds,
         )  # fmt: skip
         self.best_iteration_ = int(self.booster_.best_iteration or self.booster_.num_trees())
@@ -182,27 +163,17 @@ class TrainingNeedClassifier(ClassifierMixin, BaseEstimator):
     def save(self, directory: Path) -> None:
         """Write the booster (LightGBM's text format) and the rest as JSON: no pickles."""
         check_is_fitted(self)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.booster_.save_model(str(directory / "booster.txt"), num_iteration=self.best_iteration_)
-        state = {
-            "params": self.get_params(),
+        extra = {
             "classes": self.classes_.tolist(),
-            "features": list(self.booster_.feature_name()),
             "calibrator": self.calibrator_.to_dict(),
             "calibration_losses": self.calibration_losses_,
-            "best_iteration": self.best_iteration_,
         }
-        (directory / "need_model.json").write_text(json.dumps(state, indent=2, default=str))
+        save_boosted(self, directory, "need_model.json", extra)
 
     @classmethod
     def load(cls, directory: Path) -> TrainingNeedClassifier:
-        state = json.loads((directory / "need_model.json").read_text())
-        model = cls(**state["params"])
-        model.booster_ = lgb.Booster(model_file=str(directory / "booster.txt"))
+        model, state = load_boosted(cls, directory, "need_model.json")
         model.classes_ = np.asarray(state["classes"])
-        model.feature_names_in_ = np.asarray(state["features"], dtype=object)
-        model.n_features_in_ = len(state["features"])
         model.calibrator_ = Calibrator.from_dict(state["calibrator"])
         model.calibration_losses_ = state["calibration_losses"]
-        model.best_iteration_ = int(model.booster_.num_trees())
         return model

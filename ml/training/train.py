@@ -78,13 +78,15 @@ class TrainResult:
         return all(g.passed for g in self.gate_results)
 
 
-def protected_attributes(data_dir: Path) -> pd.DataFrame:
-    """employee_id, gender and birth_year: read here for the fairness evaluation only, never
-    handed to a model."""
+def protected_attributes(
+    data_dir: Path, columns: tuple[str, ...] = ("employee_id", "gender", "birth_year")
+) -> pd.DataFrame:
+    """employee_id, gender and birth_year (and any other ``columns`` of employees): read for
+    fairness evaluation and audit only, never handed to a model."""
     path = find_table(data_dir, "employees")
     if path is None:
         raise ValueError(f"{data_dir}: no employees table")
-    table, _ = read_table(path, TABLES["employees"], ("employee_id", "gender", "birth_year"))
+    table, _ = read_table(path, TABLES["employees"], columns)
     return table.frame
 
 
