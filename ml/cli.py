@@ -345,10 +345,16 @@ def score(
     explain_top: Annotated[
         int, typer.Option(min=0, help="explain each employee's N most likely needs")
     ] = 3,
+    store: Annotated[
+        bool,
+        typer.Option(help="also materialise profiles and features into the store for the API"),
+    ] = True,
 ) -> None:
     """Need probability, deterministic gap and (for each employee's top needs) the reasons from
-    exact TreeSHAP, per employee and competency."""
+    exact TreeSHAP, per employee and competency; and, unless --no-store, the snapshot the API
+    serves (profiles, model inputs, programme effects) into the store."""
     from ml.features.io import FeatureInputError, load_tables
+    from ml.recommend.unit import ALL_COLUMNS
     from ml.training.registry import NEED_MODEL, RegistryError, connect, load_model
     from ml.training.score import latest_as_of, score_workforce
 
@@ -361,7 +367,7 @@ def score(
     with steps(f"scoring with {NEED_MODEL} v{version.version} (@{alias})", 8) as advance:
         try:
             advance("reading")
-            tables = load_tables(data_dir)
+            tables = load_tables(data_dir, ALL_COLUMNS)
             date = _date(as_of) if as_of else latest_as_of(tables)
             scores = score_workforce(
                 tables, bundle, date, explain_top=explain_top, progress=advance
@@ -378,6 +384,29 @@ def score(
     console.print(
         f"wrote {out}: {len(scores):,} employee-competency rows as of {date:%Y-%m-%d}, "
         f"{int(scores['explained'].sum()):,} explained"
+    )
+    if store:
+        _materialise(tables, date, data_dir)
+
+
+def _materialise(tables: dict[str, pd.DataFrame], date: pd.Timestamp, data_dir: Path) -> None:
+    from ml.features.io import FeatureInputError
+    from ml.serving.materialise import materialise
+    from ml.store.snapshots import Snapshots
+
+    settings = get_settings()
+    with steps("materialising the snapshot the API serves", 8) as advance:
+        try:
+            built = materialise(tables, date, progress=advance)
+        except (FeatureInputError, ValueError) as e:
+            raise _fail(str(e)) from None
+        advance(f"writing {len(built.employees):,} employees to the store")
+        info = Snapshots.from_url(settings.store_url).write(
+            date.date(), str(data_dir), built.employees, built.programs
+        )
+    console.print(
+        f"stored snapshot {info.snapshot_id[:8]} in {settings.store_url}: {info.employees:,} "
+        f"employees, {len(built.programs):,} programmes, as of {info.as_of:%Y-%m-%d}"
     )
 
 
@@ -507,16 +536,95 @@ def plan(
         console.print(f"wrote {out}")
 
 
+keys_app = typer.Typer(
+    help="API keys: made with a role, shown once, stored hashed.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command(
+    name="create", epilog="Example: talenta keys create --role planner --name 'Bidang PSDM'"
+)
+def keys_create(
+    role: Annotated[str, typer.Option(help="planner | committee | data-scientist | admin")],
+    name: Annotated[str | None, typer.Option(help="whose key, or what for")] = None,
+) -> None:
+    """Make a key; the key itself is printed alone on the last line and never again."""
+    from ml.store.keys import ApiKeyError, Keys
+
+    try:
+        made = Keys.from_url(get_settings().store_url).create(role, name or role)
+    except ApiKeyError as e:
+        raise _fail(str(e), 2) from None
+    err_console.print(
+        f"key {made.info.key_id} for role {made.info.role} ({made.info.name}); "
+        "keep it secret, it is shown only now:"
+    )
+    typer.echo(made.key)
+
+
+@keys_app.command(name="list", epilog="Example: talenta keys list")
+def keys_list() -> None:
+    """Every key's id, role, name, and when it was made or revoked (never the key)."""
+    from ml.store.keys import Keys
+
+    rows = Keys.from_url(get_settings().store_url).all()
+    frame = pd.DataFrame(
+        [(k.key_id, k.role, k.name, f"{k.created_at:%Y-%m-%d %H:%M}",
+          "" if k.revoked_at is None else f"{k.revoked_at:%Y-%m-%d %H:%M}") for k in rows],
+        columns=["key_id", "role", "name", "created", "revoked"],
+    )  # fmt: skip
+    console.print(frame_table(frame, f"{len(rows)} API keys"))
+
+
+@keys_app.command(name="revoke", epilog="Example: talenta keys revoke 3f2a9c1b0d4e")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="the key's id (talenta keys list)")],
+) -> None:
+    """Revoke a key: requests with it are refused (401) from now on."""
+    from ml.store.keys import ApiKeyError, Keys
+
+    try:
+        info = Keys.from_url(get_settings().store_url).revoke(key_id)
+    except ApiKeyError as e:
+        raise _fail(str(e), 2) from None
+    console.print(f"revoked {info.key_id} ({info.role}, {info.name})")
+
+
+@app.command(epilog="Example: TALENTA_HOME=/srv/talenta talenta serve --port 8000")
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port")] = 8000,
+    alias: Annotated[str, typer.Option(help="registry alias of the need model to serve")] = (
+        "champion"
+    ),
+) -> None:
+    """Serve the API (docs at /docs) on what TALENTA_HOME holds: the store, the champion model,
+    the snapshot from `talenta score`."""
+    import uvicorn
+
+    from ml.serving.app import create_app
+
+    settings = get_settings()
+    console.print(f"serving {settings.home} on http://{host}:{port} (docs: /docs); Ctrl+C stops")
+    uvicorn.run(create_app(settings, alias=alias), host=host, port=port, log_level="info")
+
+
 @app.command(epilog="Example: TALENTA_HOME=/tmp/talenta talenta demo --employees 5000")
 def demo(
     employees: Annotated[int | None, typer.Option(help="workforce size")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="serve the API when everything is built")
+    ] = True,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to serve on")] = 8000,
 ) -> None:
     """Generate a workforce under TALENTA_HOME/data/raw, validate and summarise it, build its
     features as of the end of the last period into TALENTA_HOME/data/processed, train both
     models into the MLflow store under TALENTA_HOME/models, promote them through the gates,
-    score the workforce (data/processed/scores.parquet) and audit its appraisals
-    (data/processed/audit/, flags into the review trail at data/talenta.db)."""
+    score the workforce (data/processed/scores.parquet, and the snapshot the API serves into
+    the store at data/talenta.db), audit its appraisals (data/processed/audit/, flags into the
+    review trail), make one demo API key per role, and serve on 127.0.0.1:8000."""
     from ml.features import build_features
     from ml.features.io import write_features
     from ml.summary import workforce_summary
@@ -564,6 +672,29 @@ def demo(
           explain_top=3)  # fmt: skip
     audit(raw, out=settings.processed_dir / "audit", store=True, by="talenta demo", role="ATASAN")
     _sample_plan(raw, alias)
+    _demo_keys(port)
+    if serve_api:
+        serve(host="127.0.0.1", port=port, alias=alias)
+
+
+def _demo_keys(port: int) -> None:
+    """One key per role, printed with a ready-to-paste request."""
+    from ml.store.keys import ROLES, Keys
+
+    keys = Keys.from_url(get_settings().store_url)
+    made = {role: keys.create(role, f"demo {role}").key for role in ROLES}
+    console.print("[bold]demo API keys[/] (shown once, stored hashed):")
+    for role, key in made.items():
+        console.print(f"  {role:<15} {key}", soft_wrap=True)
+    employee = pd.read_csv(get_settings().raw_dir / "employees.csv", usecols=["employee_id"],
+                           dtype=str, nrows=1)["employee_id"].iloc[0]  # fmt: skip
+    console.print(
+        "try:\n"
+        f"  curl -H 'Authorization: Bearer {made['planner']}' "
+        f"http://127.0.0.1:{port}/api/v1/employees/{employee}/recommendations\n"
+        f"  open http://127.0.0.1:{port}/docs",
+        soft_wrap=True,
+    )
 
 
 def _sample_plan(raw: Path, alias: str) -> None:

@@ -1,8 +1,10 @@
-"""The review trail's tables (DESIGN §1, the merit committee): audit runs, the flags they raise,
-every observation of a flag, and every review decision.
+"""The store's tables. The review trail (DESIGN §1, the merit committee): audit runs, the flags
+they raise, every observation of a flag, and every review decision. The service: API keys, the
+access log, and the snapshots ``talenta score`` materialises for serving.
 
-Only ``audit_runs`` is ever updated (its ``flags_raised`` count); ``flags`` holds identities
-that never change, and ``flag_observations`` and ``reviews`` are append-only logs. The schema
+Only ``audit_runs`` (its ``flags_raised`` count) and ``api_keys`` (``revoked_at``) are ever
+updated; ``flags`` holds identities that never change, ``flag_observations``, ``reviews`` and
+``access_log`` are append-only logs, and old snapshots are deleted whole. The schema
 itself is created by the Alembic migration in ``ml/store/migrations``, which is hand-written
 and must stay in step with these classes (a test compares them).
 """
@@ -10,12 +12,13 @@ and must stay in step with these classes (a test compares them).
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -159,3 +162,78 @@ class Review(Base):
     reason: Mapped[str] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(200))
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiKey(Base):
+    """A key for the API: its public id, the SHA-256 of the whole key (never the key), a role."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        CheckConstraint("role IN ('planner', 'committee', 'data-scientist', 'admin')", name="role"),
+    )
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AccessEntry(Base):
+    """Who read which personal data, and when (UU 27/2022): one row per request, append-only."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        Index("ix_access_log_subject_kind_subject_id", "subject_kind", "subject_id"),
+        Index("ix_access_log_key_id_at", "key_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.key_id"))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(200))
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class Snapshot(Base):
+    """What ``talenta score`` materialised for serving: profiles and features on one date."""
+
+    __tablename__ = "snapshots"
+
+    snapshot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    data_dir: Mapped[str] = mapped_column(Text)
+    employees: Mapped[int] = mapped_column(Integer)
+
+
+class SnapshotEmployee(Base):
+    """One employee in a snapshot: the deterministic profile, the protected attributes (for the
+    committee alone) and the model-ready feature rows, one per required competency."""
+
+    __tablename__ = "snapshot_employees"
+    __table_args__ = (Index("ix_snapshot_employees_snapshot_id_unit_id", "snapshot_id", "unit_id"),)
+
+    snapshot_id: Mapped[str] = mapped_column(
+        ForeignKey("snapshots.snapshot_id", ondelete="CASCADE"), primary_key=True
+    )
+    employee_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    unit_id: Mapped[str | None] = mapped_column(String(100))
+    profile: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    protected: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    features: Mapped[dict[str, Any]] = mapped_column(JSONText)
+
+
+class SnapshotProgram(Base):
+    """A catalogue programme in a snapshot, with its estimated effect on each competency."""
+
+    __tablename__ = "snapshot_programs"
+
+    snapshot_id: Mapped[str] = mapped_column(
+        ForeignKey("snapshots.snapshot_id", ondelete="CASCADE"), primary_key=True
+    )
+    program_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    program: Mapped[dict[str, Any]] = mapped_column(JSONText)

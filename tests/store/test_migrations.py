@@ -12,11 +12,14 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ml.config import Settings
-from ml.store import ReviewTrail, downgrade, make_engine, migrate
+from ml.store import ReviewTrail, downgrade, make_engine, migrate, session_factory
+from ml.store.keys import Keys
 from ml.store.models import Base
 from tests.store.factories import rater_flag
 
-STORE_TABLES = {"audit_runs", "flags", "flag_observations", "reviews"}
+TRAIL_TABLES = {"audit_runs", "flags", "flag_observations", "reviews"}
+SERVICE_TABLES = {"api_keys", "access_log", "snapshots", "snapshot_employees", "snapshot_programs"}
+STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES
 
 
 def tables(url: str) -> set[str]:
@@ -31,6 +34,8 @@ def test_migrate_creates_the_tables_and_downgrade_removes_them(store_url: str) -
     migrate(store_url)
     assert tables(store_url) == STORE_TABLES | {"alembic_version"}
     migrate(store_url)  # already at head: nothing to do
+    downgrade(store_url, "0001")
+    assert tables(store_url) == TRAIL_TABLES | {"alembic_version"}
     downgrade(store_url)
     assert tables(store_url) == {"alembic_version"}
     migrate(store_url)
@@ -49,12 +54,20 @@ def test_the_indexes_are_there(engine: Engine) -> None:
         (table, index["name"], tuple(index["column_names"]))
         for table in STORE_TABLES
         for index in inspector.get_indexes(table)
+        if not index.get("duplicates_constraint")  # PostgreSQL lists UNIQUE's own index
     }
     assert indexes == {
         ("flags", "ix_flags_family_kind", ("family", "kind")),
         ("flags", "ix_flags_agency_id", ("agency_id",)),
         ("reviews", "ix_reviews_flag_id_reviewed_at", ("flag_id", "reviewed_at")),
         ("flag_observations", "ix_flag_observations_flag_id_run_id", ("flag_id", "run_id")),
+        ("access_log", "ix_access_log_subject_kind_subject_id", ("subject_kind", "subject_id")),
+        ("access_log", "ix_access_log_key_id_at", ("key_id", "at")),
+        (
+            "snapshot_employees",
+            "ix_snapshot_employees_snapshot_id_unit_id",
+            ("snapshot_id", "unit_id"),
+        ),
     }
 
 
@@ -76,6 +89,21 @@ def test_triggers_refuse_changes_to_the_trail(
     trail.review(rater_flag("R1").flag_id, "CONFIRMED", "far above the evidence", "ani")
     with pytest.raises(DBAPIError, match=f"{table} is append-only"), engine.begin() as connection:
         connection.execute(text(statement))
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE access_log SET role = 'admin'", "DELETE FROM access_log"]
+)
+def test_triggers_refuse_changes_to_the_access_log(engine: Engine, statement: str) -> None:
+    keys = Keys(session_factory(engine))
+    key = keys.create("planner", "ani").info
+    keys.log_access(key, "GET profile", "employee", "E1")
+    with (
+        pytest.raises(DBAPIError, match="access_log is append-only"),
+        engine.begin() as connection,
+    ):
+        connection.execute(text(statement))
+    assert len(keys.access_log()) == 1
 
 
 def test_the_database_refuses_a_decision_outside_the_list(

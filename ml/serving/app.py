@@ -1,0 +1,65 @@
+"""The FastAPI application: ``create_app(settings)`` builds it on the store, the MLflow registry
+and the snapshot under ``TALENTA_HOME``; ``talenta serve`` runs it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+
+from ml.config import Settings, get_settings
+from ml.recommend.plan import PlanError
+from ml.serving.routes import employees, fairness, health, models, units
+from ml.serving.service import NotFound
+from ml.serving.state import ServingState, build_state
+from ml.store import ReviewError
+from ml.training.registry import CHAMPION
+
+DESCRIPTION = """
+Training needs, unit plans and appraisal-fairness flags for Indonesia's civil service (ASN).
+
+Every `/api/v1` route needs an API key (`talenta keys create --role ROLE`) sent as
+`Authorization: Bearer KEY`. Roles: **planner** (employees, unit plans), **committee**
+(employees with protected attributes, fairness flags and reviews), **data-scientist** (models),
+**admin** (employees, unit plans, models). Each read of personal data is logged.
+
+Profiles are the deterministic rules alone; recommendations put the model's need probability
+beside the rule's gap and say which model answered.
+"""
+
+
+def create_app(
+    settings: Settings | None = None, state: ServingState | None = None, alias: str = CHAMPION
+) -> FastAPI:
+    """The app serving the need model ``name@alias``; ``state`` (default: built from
+    ``settings`` at startup) is for tests."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "talenta", None) is None:
+            app.state.talenta = build_state(settings or get_settings(), alias)
+        yield
+        app.state.talenta.engine.dispose()
+
+    app = FastAPI(
+        title="Talenta",
+        version="1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.talenta = state
+    for router in (health, employees, units, fairness, models):
+        app.include_router(router.router)
+    app.add_exception_handler(NotFound, _status(status.HTTP_404_NOT_FOUND))
+    app.add_exception_handler(PlanError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
+    app.add_exception_handler(ReviewError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
+    return app
+
+
+def _status(code: int):  # type: ignore[no-untyped-def]
+    async def handler(_request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(error).strip("'\"")}, status_code=code)
+
+    return handler

@@ -1,0 +1,98 @@
+"""What ``talenta score`` stores for the API (DESIGN §5: features for serving come from the
+store): per employee the deterministic profile, the protected attributes, and the need model's
+input rows; the catalogue with programme effects estimated from the history known on the date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ml.codes import age_band
+from ml.features import build_features
+from ml.features.pipeline import FeatureSet
+from ml.features.point_in_time import Tables
+from ml.features.profile import employee_profiles, json_value, protected_attributes
+from ml.recommend.effects import estimate_program_effects
+from ml.recommend.rank import program_records, recently_completed
+from ml.recommend.unit import known_before
+from ml.store.snapshots import EmployeeRecord
+from ml.training.score import require_tables
+
+# Columns of FeatureSet.model_rows that are keys or shown elsewhere, not model inputs.
+NOT_STORED = frozenset({"employee_id", "as_of", "last_assessed_on"})
+
+
+@dataclass(frozen=True)
+class Materialised:
+    as_of: pd.Timestamp
+    employees: list[EmployeeRecord]
+    programs: dict[str, dict[str, Any]]
+
+
+def materialise(
+    tables: Tables, as_of: pd.Timestamp, progress: Callable[[str], None] | None = None
+) -> Materialised:
+    """Everything the API serves on ``as_of``, built from ``tables`` (protected attributes
+    included: they are stored apart, for the committee, and never reach the model rows)."""
+    step = progress or (lambda _: None)
+    require_tables(
+        tables,
+        ("position_requirements", "competency_assessments", "trainings", "training_catalog"),
+        "serving",
+    )
+    as_of = pd.Timestamp(as_of)
+    features = build_features(tables, as_of, progress=step)
+    step("profiles")
+    profiles = employee_profiles(tables, features, as_of)
+    protected = _protected(tables["employees"], as_of)
+    step("programme effects")
+    effects = estimate_program_effects(known_before(tables, as_of))
+    programs = program_records(tables["training_catalog"], effects)
+    completed = recently_completed(tables["trainings"], as_of)
+    done = completed.groupby("employee_id")["program_id"].agg(lambda s: sorted(map(str, s)))
+    step("model rows")
+    rows = _model_rows(features)
+    employee_rows = features.employees[["employee_id", *features.employee_columns]]
+    people = {
+        str(r[0]): {c: json_value(v) for c, v in zip(features.employee_columns, r[1:], strict=True)}
+        for r in employee_rows.itertuples(index=False)
+    }
+    records = [
+        EmployeeRecord(
+            employee_id=profile["employee_id"],
+            unit_id=profile["unit_id"],
+            profile=profile,
+            protected=protected.get(profile["employee_id"], {}),
+            features={
+                "employee": people[profile["employee_id"]],
+                "competencies": rows.get(profile["employee_id"], []),
+                "completed_programs": done.get(profile["employee_id"], []),
+            },
+        )
+        for profile in profiles
+    ]
+    return Materialised(as_of, records, programs)
+
+
+def _model_rows(features: FeatureSet) -> dict[str, list[dict[str, Any]]]:
+    frame = features.competencies
+    columns = [c for c in frame.columns if c not in NOT_STORED]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for employee_id, *values in frame[["employee_id", *columns]].itertuples(index=False):
+        out.setdefault(str(employee_id), []).append(
+            {c: json_value(v) for c, v in zip(columns, values, strict=True)}
+        )
+    return out
+
+
+def _protected(employees: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, dict[str, Any]]:
+    out = protected_attributes(employees)
+    if "birth_year" in employees.columns:
+        ages = as_of.year - employees["birth_year"].to_numpy(dtype=np.float64, na_value=np.nan)
+        for employee_id, band in zip(employees["employee_id"], age_band(ages), strict=True):
+            out[str(employee_id)]["age_band"] = str(band) or None
+    return out

@@ -1,0 +1,54 @@
+"""An employee's deterministic profile and the model's recommendations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from ml.serving import service
+from ml.serving.access import reads
+from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
+from ml.serving.roles import Permission
+from ml.serving.schemas import Message, ProfilePublic, RecommendationsPublic
+from ml.store.keys import KeyInfo
+
+router = APIRouter(prefix="/api/v1/employees", tags=["employees"])
+
+EmployeeId = Annotated[str, Path(min_length=1, max_length=100, examples=["197601152003091001"])]
+Reader = Annotated[KeyInfo, Depends(reads(Permission.READ_EMPLOYEES, "employee", "employee_id"))]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Message, "description": "missing or invalid API key"},
+    403: {"model": Message, "description": "the key's role may not read employees"},
+    404: {"model": Message, "description": "no such employee in the served snapshot"},
+    503: {"model": Message, "description": "no snapshot or model yet"},
+}
+
+
+@router.get("/{employee_id}/profile", response_model=ProfilePublic, responses=ERRORS)
+def get_profile(
+    employee_id: EmployeeId, key: Reader, state: StateDep, served: SnapshotDep
+) -> dict[str, Any]:
+    """The deterministic core only: predikat history, competency levels and gaps, JPM and its
+    category, 9-box, JP this year and last with the shortfall. Protected attributes are added
+    for the committee role alone."""
+    return service.profile(service.employee(state, served, employee_id), key)
+
+
+@router.get(
+    "/{employee_id}/recommendations", response_model=RecommendationsPublic, responses=ERRORS
+)
+def get_recommendations(
+    employee_id: EmployeeId,
+    key: Reader,
+    state: StateDep,
+    served: SnapshotDep,
+    loaded: ChampionDep,
+    programs: Annotated[int, Query(ge=0, le=50, description="programmes to rank")] = 5,
+    reasons: Annotated[int, Query(ge=1, le=20, description="reasons per competency")] = 3,
+) -> dict[str, Any]:
+    """Per competency the need probability beside the deterministic gap, with its top reasons
+    (exact TreeSHAP, in log-odds: baseline + reasons + other = log_odds), the ranked programmes,
+    and which model answered (name, version, alias)."""
+    record = service.employee(state, served, employee_id)
+    return service.recommendations(record, served, loaded, programs=programs, reasons=reasons)

@@ -1,0 +1,36 @@
+"""A unit's optimised training plan under a budget of money and JP."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+
+from ml.recommend.plan import PlanLimits
+from ml.serving import service
+from ml.serving.access import reads
+from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
+from ml.serving.roles import Permission
+from ml.serving.routes.employees import ERRORS
+from ml.serving.schemas import PlanPublic, PlanRequest
+from ml.store.keys import KeyInfo
+
+router = APIRouter(prefix="/api/v1/units", tags=["units"])
+
+Planner = Annotated[KeyInfo, Depends(reads(Permission.PLAN_UNITS, "unit", "unit_id"))]
+
+
+@router.post("/{unit_id}/training-plan", response_model=PlanPublic, responses=ERRORS)
+def post_training_plan(
+    unit_id: Annotated[str, Path(min_length=1, max_length=100, examples=["BKN-U0001"])],
+    body: PlanRequest,
+    key: Planner,
+    state: StateDep,
+    served: SnapshotDep,
+    loaded: ChampionDep,
+) -> dict[str, Any]:
+    """The plan that closes the most expected competency gap within the budget and the JP
+    limits (an integer programme solved by HiGHS), with who stays short of the yearly minimum
+    and why."""
+    limits = PlanLimits(**body.model_dump())
+    return service.unit_plan(state, served, loaded, unit_id, limits)

@@ -1,0 +1,316 @@
+"""Request and response bodies of the API (pydantic), in the full-stack template's families:
+``XPublic`` what is returned, ``XCreate``/``XRequest`` what is sent, ``XsPublic{data, count}``
+for lists. The examples appear in the OpenAPI docs at ``/docs``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ml.store.records import Decision
+
+Status = Literal["OPEN", "CONFIRMED", "DISMISSED", "NEEDS_INFO"]
+
+
+class Message(BaseModel):
+    detail: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyCheck(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+
+
+class Ready(BaseModel):
+    ready: bool
+    checks: list[ReadyCheck]
+
+
+# --- employees: the deterministic profile ---------------------------------------------------
+
+
+class PredikatPeriod(BaseModel):
+    period: str = Field(examples=["2025"])
+    hasil_kerja_rating: str = Field(examples=["SESUAI"])
+    perilaku_rating: str = Field(examples=["DI_ATAS"])
+    predikat: str = Field(description="by the PermenPAN-RB 6/2022 matrix", examples=["BAIK"])
+
+
+class CompetencyLevel(BaseModel):
+    competency_code: str = Field(examples=["M3"])
+    name: str = Field(examples=["Komunikasi"])
+    group: str = Field(examples=["MANAJERIAL"])
+    required_level: int | float | None = Field(examples=[3])
+    last_level: int | float | None = Field(examples=[2])
+    last_assessed_on: date | None = None
+    gap: int | float | None = Field(
+        description="max(0, required − level); null when never assessed or stale", examples=[1]
+    )
+    gap_known: bool
+
+
+class Jpm(BaseModel):
+    percent: float | None = Field(
+        description="Job-Person Match over the freshly assessed competencies", examples=[81.8]
+    )
+    category: str | None = Field(examples=["CUKUP_OPTIMAL"])
+    competencies_known: int | None
+    competencies_required: int | None
+    stale_after_months: int
+
+
+class Talent(BaseModel):
+    box: int | None = Field(description="9-box (PermenPAN-RB 3/2020), 1–9", examples=[8])
+    performance: str | None = None
+    potential: str | None = None
+    talent_pool: bool | None = None
+    follow_up: str | None = None
+    why_unknown: str | None = None
+
+
+class JpYear(BaseModel):
+    year: int
+    jp_taken: int
+    shortfall: int = Field(description="JP short of the yearly minimum")
+    complete: bool = Field(description="false for the year in progress")
+
+
+class Development(BaseModel):
+    minimum_jp: int = Field(examples=[20])
+    years: list[JpYear]
+
+
+class Protected(BaseModel):
+    """For the merit committee alone (UU 27/2022): read by the fairness audit, never a model
+    input."""
+
+    model_config = ConfigDict(extra="allow")
+    gender: str | None = None
+    birth_year: int | None = None
+    age_band: str | None = None
+
+
+class ProfilePublic(BaseModel):
+    employee_id: str = Field(examples=["197601152003091001"])
+    agency_id: str | None
+    unit_id: str | None
+    region: str | None
+    position_id: str | None
+    position_type: str | None
+    grade: str | None
+    education: str | None
+    employment_type: str | None
+    as_of: date
+    predikat_history: list[PredikatPeriod]
+    competencies: list[CompetencyLevel]
+    jpm: Jpm
+    talent: Talent
+    development: Development
+    protected: Protected | None = Field(
+        default=None, description="present for the committee role only"
+    )
+
+
+# --- employees: recommendations --------------------------------------------------------------
+
+
+class ModelRef(BaseModel):
+    name: str = Field(examples=["talenta-need"])
+    version: str = Field(examples=["3"])
+    alias: str = Field(examples=["champion"])
+    run_id: str | None
+
+
+class ReasonPublic(BaseModel):
+    feature: str = Field(examples=["last_level"])
+    label: str = Field(examples=["Last assessed level"])
+    value: Any = Field(examples=[2])
+    contribution: float = Field(description="log-odds added by this feature", examples=[0.84])
+
+
+class CompetencyNeed(BaseModel):
+    competency_code: str
+    name: str
+    required_level: int | float | None
+    last_level: int | float | None
+    gap: int | float | None = Field(description="the deterministic gap (null: unknown)")
+    gap_known: bool
+    need_probability: float = Field(ge=0, le=1)
+    log_odds: float = Field(description="the model's raw score")
+    baseline: float = Field(description="the expected log-odds over the training data")
+    reasons: list[ReasonPublic]
+    other: float = Field(
+        description="the other features' contributions: baseline + Σ reasons + other = log_odds"
+    )
+
+
+class ProgramPublic(BaseModel):
+    rank: int
+    program_id: str
+    title: str
+    competency_codes: list[str]
+    expected_gain: float = Field(description="expected levels of gap closed")
+    cost_idr: float
+    jp: float
+    gain_per_million_idr: float | None = Field(description="null for a free programme")
+    gain_per_jp: float | None
+
+
+class RecommendationsPublic(BaseModel):
+    employee_id: str
+    as_of: date
+    model: ModelRef
+    competencies: list[CompetencyNeed]
+    programs: list[ProgramPublic]
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+class PlanRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"budget_idr": 50_000_000, "max_jp_per_person": 80}]},
+    )
+    budget_idr: float = Field(ge=0, le=1e15, description="rupiah the unit may spend")
+    max_jp_per_person: float = Field(default=80.0, gt=0, le=2000)
+    minimum_jp: float = Field(default=20.0, ge=0, le=2000)
+    shortfall_penalty: float = Field(default=0.02, ge=0, le=100)
+    default_capacity: int = Field(default=30, ge=0, le=1_000_000, description="seats per programme")
+    time_limit_s: float = Field(default=10.0, gt=0, le=60)
+
+
+class PlanAssignment(BaseModel):
+    employee_id: str
+    program_id: str
+    competency_code: str
+    cost_idr: float
+    jp: float
+    expected_gain: float
+
+
+class PlanPerson(BaseModel):
+    employee_id: str
+    jp_taken: float
+    jp_planned: float
+    jp_total: float
+    short_of_minimum: float
+    reason: str
+
+
+class PlanPublic(BaseModel):
+    unit_id: str
+    as_of: date
+    employees: int
+    model: ModelRef
+    status: str
+    total_cost: float
+    total_gain: float
+    objective: float
+    optimality_gap: float | None
+    assignments: list[PlanAssignment]
+    per_person: list[PlanPerson]
+    explanation: list[str]
+
+
+# --- fairness ---------------------------------------------------------------------------------
+
+
+class FlagPublic(BaseModel):
+    flag_id: str
+    family: str
+    kind: str
+    subject: str
+    group_label: str | None
+    agency_id: str | None
+    region: str | None
+    first_run_id: str
+    created_at: datetime
+    run_id: str
+    observed_at: datetime
+    n: int | None
+    effect: float | None
+    ci_low: float | None
+    ci_high: float | None
+    q_value: float | None
+    evidence: dict[str, Any]
+    status: Status
+    reviews: int
+    observations: int
+
+
+class FlagsPublic(BaseModel):
+    data: list[FlagPublic]
+    count: int = Field(description="flags matching the filters, over all pages")
+    limit: int
+    offset: int
+
+
+class ReviewCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"decision": "CONFIRMED", "reason": "ratings far above KPI attainment, 3 years"}
+            ]
+        },
+    )
+    decision: Decision
+    reason: str = Field(min_length=1, max_length=4000, pattern=r"\S")
+
+
+class TrailEventPublic(BaseModel):
+    event: str
+    at: datetime
+    by: str
+    run_id: str | None = None
+    effect: float | None = None
+    q_value: float | None = None
+    decision: str | None = None
+    reason: str | None = None
+
+
+class ReviewPublic(BaseModel):
+    review_id: int
+    flag_id: str
+    decision: str
+    reason: str
+    reviewer: str
+    reviewed_at: datetime
+    status: Status
+    trail: list[TrailEventPublic]
+
+
+# --- models -----------------------------------------------------------------------------------
+
+
+class ModelVersionPublic(BaseModel):
+    version: str
+    aliases: list[str]
+    created: datetime
+    run_id: str | None
+    metrics: dict[str, float]
+    tags: dict[str, str]
+
+
+class RegisteredModelPublic(BaseModel):
+    name: str
+    versions: list[ModelVersionPublic]
+
+
+class ServingPublic(BaseModel):
+    model: ModelRef
+    loaded_at: datetime
+
+
+class ModelsPublic(BaseModel):
+    serving: ServingPublic | None
+    data: list[RegisteredModelPublic]
+    count: int

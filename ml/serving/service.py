@@ -1,0 +1,214 @@
+"""What the routes and pages call: one function per answer, over the snapshot in the store and
+the loaded model. No HTTP here; errors are domain exceptions the routes map to statuses."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from ml.recommend.plan import PlanLimits, plan_unit
+from ml.recommend.rank import rank_for_employee
+from ml.serving.roles import Permission, allowed
+from ml.serving.state import Loaded, Served, ServingState
+from ml.store import UnknownFlagError
+from ml.store.keys import KeyInfo
+from ml.store.snapshots import EmployeeRecord
+from ml.training.registry import APPRAISAL_MODEL, NEED_MODEL, versions
+
+PLAN_COLUMNS = ["employee_id", "program_id", "competency_code", "cost_idr", "jp", "expected_gain"]
+
+
+class NotFound(LookupError):
+    """An employee, unit or flag the snapshot or store does not hold; the message says which."""
+
+
+def employee(state: ServingState, served: Served, employee_id: str) -> EmployeeRecord:
+    record = state.snapshots.employee(served.info.snapshot_id, employee_id)
+    if record is None:
+        raise NotFound(
+            f"employee {employee_id!r} is not in the snapshot of {served.info.as_of:%Y-%m-%d}"
+        )
+    return record
+
+
+def profile(record: EmployeeRecord, key: KeyInfo) -> dict[str, Any]:
+    """The deterministic profile; the protected attributes only for a role allowed them."""
+    out = dict(record.profile)
+    if allowed(key.role, Permission.READ_PROTECTED):
+        out["protected"] = record.protected
+    return out
+
+
+def model_ref(loaded: Loaded) -> dict[str, Any]:
+    return {
+        "name": loaded.name,
+        "version": loaded.version,
+        "alias": loaded.alias,
+        "run_id": loaded.run_id,
+    }
+
+
+def recommendations(
+    record: EmployeeRecord, served: Served, loaded: Loaded, programs: int = 5, reasons: int = 3
+) -> dict[str, Any]:
+    """Per required competency the need probability beside the deterministic gap, with its
+    TreeSHAP reasons (most likely need first), and the employee's ranked programmes."""
+    rows = _rows(record)
+    explained = loaded.explainer.explain(rows, k=reasons)
+    shown = {c["competency_code"]: c for c in record.profile["competencies"]}
+    competencies = []
+    for row, why in zip(rows, explained, strict=True):
+        code = row["competency_code"]
+        known = shown.get(code, {})
+        competencies.append(
+            {
+                "competency_code": code,
+                "name": known.get("name", code),
+                "required_level": row.get("required_level"),
+                "last_level": row.get("last_level"),
+                "gap": known.get("gap"),
+                "gap_known": known.get("gap") is not None,
+                "need_probability": why.need_probability,
+                "log_odds": why.log_odds,
+                "baseline": why.baseline,
+                "reasons": [r.__dict__ for r in why.reasons],
+                "other": why.other,
+            }
+        )
+    competencies.sort(key=lambda c: -c["need_probability"])
+    needs = {
+        c["competency_code"]: (c["need_probability"], c["last_level"], c["required_level"])
+        for c in competencies
+        if c["required_level"] is not None
+    }
+    ranked = rank_for_employee(
+        needs, served.programs, set(record.features["completed_programs"]), top=programs
+    )
+    return {
+        "employee_id": record.employee_id,
+        "as_of": served.info.as_of,
+        "model": model_ref(loaded),
+        "competencies": competencies,
+        "programs": [_program(p) for p in ranked],
+    }
+
+
+def unit_plan(
+    state: ServingState, served: Served, loaded: Loaded, unit_id: str, limits: PlanLimits
+) -> dict[str, Any]:
+    """The unit's optimised plan (:func:`ml.recommend.plan.plan_unit`) from the snapshot."""
+    staff = state.snapshots.unit(served.info.snapshot_id, unit_id)
+    if not staff:
+        largest = ", ".join(
+            f"{u} ({n})" for u, n in state.snapshots.units(served.info.snapshot_id)[:5]
+        )
+        raise NotFound(f"unit {unit_id!r} has no employees in the snapshot; largest: {largest}")
+    candidates = []
+    for record in staff:
+        rows = _rows(record)
+        probability = loaded.explainer.need_probability(rows)
+        needs = {
+            row["competency_code"]: (float(p), row.get("last_level"), row["required_level"])
+            for row, p in zip(rows, probability, strict=True)
+            if row.get("required_level") is not None
+        }
+        completed = set(record.features["completed_programs"])
+        for c in rank_for_employee(needs, served.programs, completed, top=None):
+            candidates.append({**c, "employee_id": record.employee_id})
+    frame = pd.DataFrame(candidates, columns=[*PLAN_COLUMNS, "title"])
+    people = pd.DataFrame(
+        {
+            "employee_id": [r.employee_id for r in staff],
+            "jp_taken": [float(r.profile["development"]["years"][-1]["jp_taken"]) for r in staff],
+        }
+    )
+    plan = plan_unit(frame[PLAN_COLUMNS], people, limits)
+    return {
+        "unit_id": unit_id,
+        "as_of": served.info.as_of,
+        "employees": len(staff),
+        "model": model_ref(loaded),
+        "status": plan.status,
+        "total_cost": plan.total_cost,
+        "total_gain": plan.total_gain,
+        "objective": plan.objective,
+        "optimality_gap": None if math.isnan(plan.optimality_gap) else plan.optimality_gap,
+        "assignments": plan.assignments.to_dict("records"),
+        "per_person": plan.per_person.to_dict("records"),
+        "explanation": plan.explanation,
+    }
+
+
+def _rows(record: EmployeeRecord) -> list[dict[str, Any]]:
+    """The need model's input rows: the employee's features beside each competency's."""
+    person = record.features["employee"]
+    return [{**person, **row} for row in record.features["competencies"]]
+
+
+def _program(p: dict[str, Any]) -> dict[str, Any]:
+    finite = {k: (v if math.isfinite(v) else None) for k, v in p.items() if k.startswith("gain_")}
+    return {
+        "rank": p["rank"],
+        "program_id": p["program_id"],
+        "title": p["title"],
+        "competency_codes": p["competency_code"].split(";"),
+        "expected_gain": p["expected_gain"],
+        "cost_idr": p["cost_idr"],
+        "jp": p["jp"],
+        **finite,
+    }
+
+
+def flags(
+    state: ServingState,
+    *,
+    kind: str | None,
+    family: str | None,
+    agency: str | None,
+    region: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    page = state.trail.flags(
+        family=family, kind=kind, agency_id=agency, region=region, status=status,
+        limit=limit, offset=offset,
+    )  # fmt: skip
+    return {
+        "data": [f.__dict__ for f in page.items],
+        "count": page.total,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def review(
+    state: ServingState, flag_id: str, decision: str, reason: str, key: KeyInfo
+) -> dict[str, Any]:
+    """Append the decision to the trail under the key's name; the flag's status and trail."""
+    try:
+        event = state.trail.review(flag_id, decision, reason, reviewer=f"{key.name} ({key.key_id})")
+    except UnknownFlagError:
+        raise NotFound(f"no flag {flag_id!r}") from None
+    return {
+        **event.__dict__,
+        "status": state.trail.status(flag_id),
+        "trail": [e.__dict__ for e in state.trail.trail(flag_id)],
+    }
+
+
+def models(state: ServingState) -> dict[str, Any]:
+    loaded = state.models.current
+    data = [
+        {"name": name, "versions": versions(state.registry, name)}
+        for name in (NEED_MODEL, APPRAISAL_MODEL)
+    ]
+    return {
+        "serving": (
+            None if loaded is None else {"model": model_ref(loaded), "loaded_at": loaded.loaded_at}
+        ),
+        "data": data,
+        "count": len(data),
+    }

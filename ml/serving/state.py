@@ -1,0 +1,140 @@
+"""What a running service holds: the store's repositories on one engine, the snapshot being
+served, and the loaded champion model, which a reload swaps without stopping requests."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from ml.config import Settings
+from ml.serving.explain import NeedExplainer
+from ml.store import ReviewTrail, make_engine, migrate, session_factory
+from ml.store.keys import Keys
+from ml.store.snapshots import SnapshotInfo, Snapshots
+from ml.training.registry import CHAMPION, NEED_MODEL, connect, load_model
+
+# How long a request may be answered from the snapshot seen last: `talenta score` writing a new
+# one is picked up within this many seconds, without a query per request.
+SNAPSHOT_TTL_S = 5.0
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A loaded need model and which registry entry it is."""
+
+    explainer: NeedExplainer
+    name: str
+    version: str
+    alias: str
+    run_id: str | None
+    loaded_at: datetime
+
+
+@dataclass(frozen=True)
+class Served:
+    """The snapshot being served and its programme catalogue, indexed for ranking."""
+
+    info: SnapshotInfo
+    programs: dict[str, dict[str, Any]]
+
+
+class ModelSlot:
+    """The model answering requests. ``reload`` loads the new one beside the old and swaps the
+    reference in one step: a request holds the ``Loaded`` it started with, so none is dropped
+    or answered half by one version and half by another."""
+
+    def __init__(self, load: Callable[[], Loaded]) -> None:
+        self._load = load
+        self._lock = threading.Lock()  # one reload at a time
+        self._current: Loaded | None = None
+        self.error: str | None = None
+
+    @property
+    def current(self) -> Loaded | None:
+        return self._current
+
+    def reload(self) -> Loaded:
+        with self._lock:
+            try:
+                loaded = self._load()
+            except Exception as error:  # the old model keeps serving; say why
+                self.error = f"{type(error).__name__}: {error}"
+                raise
+            self._current, self.error = loaded, None
+            return loaded
+
+
+@dataclass
+class ServingState:
+    engine: Engine
+    keys: Keys
+    trail: ReviewTrail
+    snapshots: Snapshots
+    models: ModelSlot
+    registry: Any  # MlflowClient, made once: MLflow's URIs are fixed for the process
+    _served: Served | None = None
+    _checked: float = field(default=-1e9)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def served(self) -> Served | None:
+        """The newest snapshot, looked up at most every ``SNAPSHOT_TTL_S`` seconds."""
+        now = time.monotonic()
+        if now - self._checked < SNAPSHOT_TTL_S:
+            return self._served
+        with self._lock:
+            if now - self._checked >= SNAPSHOT_TTL_S:
+                info = self.snapshots.latest()
+                if info is None:
+                    self._served = None
+                elif self._served is None or self._served.info.snapshot_id != info.snapshot_id:
+                    self._served = Served(info, self.snapshots.programs(info.snapshot_id))
+                self._checked = time.monotonic()
+        return self._served
+
+    def store_reachable(self) -> str | None:
+        """None, or why the store cannot be read."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:
+            return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+        return None
+
+
+def build_state(settings: Settings, alias: str = CHAMPION) -> ServingState:
+    """The state for ``settings``: the store migrated, the model loaded if one has ``alias``
+    (otherwise the service starts, is not ready, and says why)."""
+    migrate(settings.store_url)
+    engine = make_engine(settings.store_url)
+    sessions = session_factory(engine)
+    client = connect(settings)
+
+    def load() -> Loaded:
+        bundle, version = load_model(client, NEED_MODEL, alias)
+        return Loaded(
+            NeedExplainer(bundle),
+            NEED_MODEL,
+            str(version.version),
+            alias,
+            version.run_id,
+            datetime.now(UTC),
+        )
+
+    models = ModelSlot(load)
+    with contextlib.suppress(Exception):  # recorded in models.error; /ready reports it
+        models.reload()
+    return ServingState(
+        engine=engine,
+        keys=Keys(sessions),
+        trail=ReviewTrail(sessions),
+        snapshots=Snapshots(sessions),
+        models=models,
+        registry=client,
+    )

@@ -1,0 +1,203 @@
+"""Snapshots for serving: what ``talenta score`` materialises so that the API answers from the
+store instead of rebuilding features per request (DESIGN §5).
+
+A snapshot holds, per employee, the deterministic profile, the protected attributes (shown to
+the merit committee alone) and the model-ready feature rows; and the catalogue with each
+programme's estimated effects. The newest snapshot serves; older ones beyond ``keep`` are deleted
+whole when a new one is written, so that a request that started on the previous one still finds
+it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ml.store.database import make_engine, migrate, session_factory
+from ml.store.models import Snapshot, SnapshotEmployee, SnapshotProgram
+from ml.store.repository import utc_now
+
+CHUNK = 1_000
+KEEP = 3
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    snapshot_id: str
+    as_of: date
+    created_at: datetime
+    data_dir: str
+    employees: int
+
+
+@dataclass(frozen=True)
+class EmployeeRecord:
+    """One employee as served: ``profile`` (deterministic core), ``protected`` (committee only),
+    ``features`` (``{"rows": [...], ...}``, the need model's inputs per competency)."""
+
+    employee_id: str
+    unit_id: str | None
+    profile: dict[str, Any]
+    protected: dict[str, Any]
+    features: dict[str, Any]
+
+
+class Snapshots:
+    """The snapshots in the store; each method is its own transaction."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], now: Callable[[], datetime] = utc_now
+    ) -> None:
+        self._sessions = sessions
+        self._now = now
+
+    @classmethod
+    def from_url(cls, url: str, *, upgrade: bool = True) -> Snapshots:
+        if upgrade:
+            migrate(url)
+        return cls(session_factory(make_engine(url)))
+
+    def write(
+        self,
+        as_of: date,
+        data_dir: str,
+        employees: Iterable[EmployeeRecord],
+        programs: Mapping[str, dict[str, Any]],
+        keep: int = KEEP,
+    ) -> SnapshotInfo:
+        """Store a new snapshot in one transaction (nothing is served until it is complete) and
+        delete the snapshots older than the ``keep`` newest."""
+        snapshot_id = uuid.uuid4().hex
+        created = self._now()
+        count = 0
+        with self._sessions.begin() as session:
+            session.add(
+                Snapshot(
+                    snapshot_id=snapshot_id,
+                    as_of=as_of,
+                    created_at=created,
+                    data_dir=data_dir,
+                    employees=0,
+                )
+            )
+            session.flush()
+            for chunk in _chunks(iter(employees)):
+                session.execute(
+                    insert(SnapshotEmployee),
+                    [
+                        {
+                            "snapshot_id": snapshot_id,
+                            "employee_id": e.employee_id,
+                            "unit_id": e.unit_id,
+                            "profile": e.profile,
+                            "protected": e.protected,
+                            "features": e.features,
+                        }
+                        for e in chunk
+                    ],
+                )
+                count += len(chunk)
+            if programs:
+                session.execute(
+                    insert(SnapshotProgram),
+                    [
+                        {"snapshot_id": snapshot_id, "program_id": pid, "program": program}
+                        for pid, program in programs.items()
+                    ],
+                )
+            row = session.get_one(Snapshot, snapshot_id)
+            row.employees = count
+            old = session.scalars(
+                select(Snapshot.snapshot_id)
+                .order_by(Snapshot.created_at.desc(), Snapshot.snapshot_id)
+                .offset(max(keep, 1))
+            ).all()
+            for table in (SnapshotEmployee, SnapshotProgram, Snapshot):
+                if old:
+                    session.execute(delete(table).where(table.snapshot_id.in_(old)))
+        return SnapshotInfo(snapshot_id, as_of, created, data_dir, count)
+
+    def latest(self) -> SnapshotInfo | None:
+        with self._sessions() as session:
+            row = session.scalars(
+                select(Snapshot).order_by(Snapshot.created_at.desc()).limit(1)
+            ).first()
+            return None if row is None else _info(row)
+
+    def employee(self, snapshot_id: str, employee_id: str) -> EmployeeRecord | None:
+        query = select(*_COLUMNS).where(
+            SnapshotEmployee.snapshot_id == snapshot_id,
+            SnapshotEmployee.employee_id == employee_id,
+        )
+        with self._sessions() as session:
+            row = session.execute(query).first()
+        return None if row is None else EmployeeRecord(*row)
+
+    def unit(self, snapshot_id: str, unit_id: str) -> list[EmployeeRecord]:
+        """The unit's employees, by id."""
+        query = (
+            select(*_COLUMNS)
+            .where(SnapshotEmployee.snapshot_id == snapshot_id, SnapshotEmployee.unit_id == unit_id)
+            .order_by(SnapshotEmployee.employee_id)
+        )
+        with self._sessions() as session:
+            return [EmployeeRecord(*row) for row in session.execute(query)]
+
+    def units(self, snapshot_id: str) -> list[tuple[str, int]]:
+        """Every unit with its head count, largest first."""
+        n = func.count()
+        query = (
+            select(SnapshotEmployee.unit_id, n)
+            .where(SnapshotEmployee.snapshot_id == snapshot_id)
+            .group_by(SnapshotEmployee.unit_id)
+            .order_by(n.desc(), SnapshotEmployee.unit_id)
+        )
+        with self._sessions() as session:
+            return [(str(u), int(c)) for u, c in session.execute(query) if u is not None]
+
+    def employee_ids(
+        self, snapshot_id: str, unit_id: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Sequence[str]:
+        query = (
+            select(SnapshotEmployee.employee_id)
+            .where(SnapshotEmployee.snapshot_id == snapshot_id)
+            .order_by(SnapshotEmployee.employee_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        if unit_id is not None:
+            query = query.where(SnapshotEmployee.unit_id == unit_id)
+        with self._sessions() as session:
+            return session.scalars(query).all()
+
+    def programs(self, snapshot_id: str) -> dict[str, dict[str, Any]]:
+        query = select(SnapshotProgram.program_id, SnapshotProgram.program).where(
+            SnapshotProgram.snapshot_id == snapshot_id
+        )
+        with self._sessions() as session:
+            return {pid: program for pid, program in session.execute(query)}
+
+
+_COLUMNS = (
+    SnapshotEmployee.employee_id,
+    SnapshotEmployee.unit_id,
+    SnapshotEmployee.profile,
+    SnapshotEmployee.protected,
+    SnapshotEmployee.features,
+)
+
+
+def _info(row: Snapshot) -> SnapshotInfo:
+    return SnapshotInfo(row.snapshot_id, row.as_of, row.created_at, row.data_dir, row.employees)
+
+
+def _chunks(items: Iterator[EmployeeRecord]) -> Iterator[list[EmployeeRecord]]:
+    while chunk := list(islice(items, CHUNK)):
+        yield chunk
