@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from ml.cli import app
 from ml.config import get_settings
+from ml.store.keys import Keys
+from ml.store.snapshots import Snapshots
 
 runner = CliRunner()
 
@@ -68,7 +72,8 @@ def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.Monk
     get_settings.cache_clear()
     raw = str(tmp_path / "data" / "raw")
     try:
-        result = runner.invoke(app, ["demo", "--employees", "400"])
+        result = runner.invoke(app, ["demo", "--employees", "400", "--no-serve"])
+        snapshot = Snapshots.from_url(get_settings().store_url).latest()
         unknown = runner.invoke(
             app, ["plan", raw, "--unit", "NO-SUCH", "--budget-idr", "1e8", "--alias", "challenger"]
         )
@@ -101,6 +106,38 @@ def test_demo_builds_under_talenta_home(tmp_path: Path, monkeypatch: pytest.Monk
     ]  # fmt: skip
     assert unknown.exit_code == 1 and "largest units" in unknown.output
     assert broke.exit_code == 0 and "20 JP minimum" in broke.output
+    # The snapshot the API serves is in the store; one key per role and a curl to paste.
+    assert snapshot is not None and snapshot.employees == 400
+    assert len(set(re.findall(r"\btal_[0-9a-f]{12}_[^\s']+", result.output))) == 4
+    assert "curl -H 'Authorization: Bearer tal_" in result.output
+    assert "/recommendations" in result.output
+
+
+def test_keys_create_prints_the_key_last_and_stores_only_its_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TALENTA_HOME", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        made = runner.invoke(app, ["keys", "create", "--role", "committee", "--name", "ani"])
+        bad = runner.invoke(app, ["keys", "create", "--role", "root"])
+        key = made.stdout.strip().splitlines()[-1]
+        keys = Keys.from_url(get_settings().store_url)
+        authenticated = keys.authenticate(key)
+        listed = runner.invoke(app, ["keys", "list"])
+        assert authenticated is not None
+        revoked = runner.invoke(app, ["keys", "revoke", authenticated.key_id])
+        after = keys.authenticate(key)
+        database = (tmp_path / "data" / "talenta.db").read_bytes()
+    finally:
+        get_settings.cache_clear()
+    assert made.exit_code == 0, made.output
+    assert authenticated.role == "committee" and authenticated.name == "ani"
+    assert key.encode() not in database  # stored hashed
+    assert bad.exit_code == 2 and "planner, committee, data-scientist, admin" in bad.output
+    assert listed.exit_code == 0 and authenticated.key_id in listed.output
+    assert key not in listed.output
+    assert revoked.exit_code == 0 and after is None
 
 
 def test_user_errors_are_one_line_never_a_traceback(
