@@ -12,19 +12,25 @@ requests, ``Content-Length`` framing) drive, one after the other:
   lookup and one access-log row per request.
 
 Each phase stops at ``--requests`` requests or ``--seconds`` seconds, whichever comes first,
-after ``--warmup`` requests that are not counted; every response must be 200. Reported per
-endpoint: p50, p99, requests/s; and recommendations against health. The target on a 2-core
-machine: p99 under 50 ms and at least 300 requests/s with explanations.
+after ``--warmup`` requests that are not counted; every response must be 200, and a
+recommendation must carry its reasons. Reported per endpoint: p50, p90, p99, requests/s, the
+server's and the client's CPU time per request, and how many cores the server, the client and
+every other process kept busy meanwhile (a shared machine's numbers mean little without the
+last); then recommendations against health, and whether the target is met: on a 2-core machine,
+p99 under 50 ms and at least 300 requests/s with explanations. Afterwards the access log must
+hold a row for every recommendation answered.
 
-The client shares the machine with the server, so it must cost far less than the server: raw
-asyncio on uvloop serves /health to 16 connections several times faster than an httpx client
-could ask for it, which is why the trivial endpoint is measured beside the real one.
+The client shares the machine with the server, so it must cost far less than the server: an
+httpx client saturates a core at about 470 requests/s, while this one (uvloop when installed)
+spends a few hundredths of a millisecond per request; the trivial endpoint measured beside the
+real one shows the ceiling the framework and the client leave.
 
-``--profile`` runs the server under cProfile (every thread: the event loop and the worker
-threads the sync routes run in) during the recommendations phase only, and prints where the
-time of a recommendation goes, per request. cProfile's own cost inflates Python-heavy code,
-so the shares are what to read, not the absolute times; the run's latencies are not reported
-against the target.
+``--profile`` runs the server under cProfile (every thread: the event loop, the worker threads
+the sync routes run in, the access-log writer; CPU time, not wall time) during the
+recommendations phase alone, and prints the CPU time per request of each thread and of the
+recommendation's parts, then the top functions. cProfile's own cost inflates Python-heavy code
+(a builtin call costs as much to profile as it does to make), so read the shares, not the
+milliseconds; the run's latencies are not compared with the target.
 
     python bench/api.py                                   # builds a 10,000-employee home
     python bench/api.py --home /tmp/bench-home            # builds it once, reuses it after
@@ -37,6 +43,8 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import gc
+import json
 import os
 import pstats
 import random
@@ -64,20 +72,23 @@ TARGET_RPS = 300.0
 TALENTA = [sys.executable, "-m", "ml.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 
-# the recommendation's parts, as the profile reports them: (label, module path, function)
+# The recommendation's parts as the profile reports them, by CPU time (cumulative, in whichever
+# thread runs them): (label, file the function is in, its name).
 PARTS = [
-    ("authenticate the key", "ml/store/keys.py", "authenticate"),
-    ("append the access-log row", "ml/store/keys.py", "log_access"),
-    ("read the employee's record", "ml/store/snapshots.py", "employee"),
-    ("explain (LightGBM pred_contrib)", "ml/serving/explain.py", "explain"),
-    ("  of which the input matrix", "ml/serving/explain.py", "matrix"),
-    ("  of which LightGBM predict", "lightgbm/basic.py", "predict"),
-    ("rank the programmes", "ml/recommend/rank.py", "rank_for_employee"),
-    ("service.recommendations (all of it)", "ml/serving/service.py", "recommendations"),
-    ("validate the response model", "fastapi/routing.py", "serialize_response"),
-    ("encode JSON (jsonable_encoder)", "fastapi/encoders.py", "jsonable_encoder"),
-    ("solve dependencies", "fastapi/dependencies/utils.py", "solve_dependencies"),
-    ("whole request (FastAPI app)", "fastapi/routing.py", "app"),
+    ("FastAPI's dependencies, all of them", "fastapi/dependencies/utils.py", "solve_dependencies"),
+    ("  key, permission, access-log row queued", "ml/serving/access.py", "check_and_log"),
+    ("  a key not remembered: its query", "ml/store/keys.py", "authenticate"),
+    ("the access-log transactions (writer)", "ml/store/keys.py", "_insert"),
+    ("the route (a worker thread)", "ml/serving/routes/employees.py", "get_recommendations"),
+    ("  read the employee's record", "ml/store/snapshots.py", "employee"),
+    ("  explain, all of it", "ml/serving/explain.py", "explain"),
+    ("    the input matrix", "ml/serving/explain.py", "matrix"),
+    ("    LightGBM pred_contrib (C)", "lightgbm/basic.py", "__inner_predict_np2d"),
+    ("  rank the programmes", "ml/recommend/rank.py", "rank_for_employee"),
+    ("validate the response model", "fastapi/_compat/v2.py", "validate"),
+    ("encode the JSON body", "fastapi/_compat/v2.py", "serialize_json"),
+    ("send: socket write, uvicorn's log line", "uvicorn/protocols/http/httptools_impl.py", "send"),
+    ("  uvicorn's access log line", "logging/__init__.py", "info"),
 ]
 
 
@@ -168,7 +179,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server(
-    home: Path, port: int, alias: str, profile_to: Path | None, log: Path
+    home: Path, port: int, alias: str, profile_to: Path | None, log: Path, access_log: bool
 ) -> Iterator[subprocess.Popen[bytes]]:
     """``talenta serve`` (or this script's profiled server) until the block ends; always
     stopped, killed if it does not stop in 20 s."""
@@ -177,6 +188,8 @@ def server(
     else:
         command = [sys.executable, __file__, "--serve-profiled", str(profile_to),
                    "--port", str(port), "--alias", alias]  # fmt: skip
+    if not access_log:
+        command.append("--no-access-log")
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=_env(home), stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -219,6 +232,34 @@ class Phase:
     elapsed_s: float
     errors: list[str]
     bytes_in: int
+    server_cpu_s: float | None = None  # every thread of the server's process
+    client_cpu_s: float | None = None  # this process: the load generator
+    machine_cpu_s: float | None = None  # every process on the machine
+    sample: bytes = b""  # one response body, to check its shape
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid``, all its threads (Linux ``/proc``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float | None:
+    """CPU time every process on the machine has used, all cores (Linux ``/proc/stat``): what
+    the other processes took during a phase, on a shared machine."""
+    try:
+        fields = [int(f) for f in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
 
 
 async def _fetch(
@@ -237,17 +278,27 @@ async def _fetch(
     return status, await reader.readexactly(length)
 
 
-async def drive(
-    port: int, paths: list[str], key: str, connections: int, requests: int, seconds: float,
-    warmup: int,
-) -> Phase:  # fmt: skip
-    """``connections`` keep-alive clients asking for ``paths`` (cycled at random) until
-    ``requests`` are answered or ``seconds`` pass; ``warmup`` requests first, not counted."""
+@dataclass(frozen=True)
+class Load:
+    connections: int  # concurrent keep-alive clients
+    requests: int  # counted requests, at most
+    seconds: float  # per phase (warm-up and counted), at most
+    warmup: int  # requests before counting
+
+
+async def drive(port: int, paths: list[str], key: str, load: Load, server_pid: int) -> Phase:
+    """``load.connections`` keep-alive clients asking for ``paths`` (picked at random) until
+    ``load.requests`` are answered or ``load.seconds`` pass; ``load.warmup`` requests first,
+    not counted."""
+    connections, requests, seconds, warmup = (
+        load.connections, load.requests, load.seconds, load.warmup
+    )  # fmt: skip
     head = f"Host: 127.0.0.1:{port}\r\nAuthorization: Bearer {key}\r\nAccept: */*\r\n\r\n"
     built = [f"GET {p} HTTP/1.1\r\n{head}".encode() for p in paths]
     rng = random.Random(0)
     latencies: list[float] = []
     errors: list[str] = []
+    sample: list[bytes] = []
     received = 0
     issued = 0
     budget = warmup
@@ -265,6 +316,8 @@ async def drive(
                 received += len(body)
                 if status != 200 and len(errors) < 20:
                     errors.append(f"{status}: {body[:200]!r}")
+                elif not sample:
+                    sample.append(body)
         finally:
             writer.close()
             with contextlib.suppress(OSError):
@@ -276,10 +329,21 @@ async def drive(
         return Phase([], 0.0, [*errors, "warm-up did not finish in time"], 0)
     latencies.clear()
     issued, received, budget = 0, 0, requests
+    gc.collect()
+    gc.freeze()  # no full collection of this process's start-up heap while it measures
+    server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
+    machine_cpu = machine_cpu_seconds()
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(*(client() for _ in range(connections)))
-    return Phase(latencies, time.perf_counter() - started, errors, received)
+    elapsed = time.perf_counter() - started
+    return Phase(
+        latencies, elapsed, errors, received,
+        _delta(server_cpu, cpu_seconds(server_pid)),
+        time.process_time() - client_cpu,
+        _delta(machine_cpu, machine_cpu_seconds()),
+        sample[0] if sample else b"",
+    )  # fmt: skip
 
 
 def summary(phase: Phase) -> dict[str, Any]:
@@ -293,7 +357,26 @@ def summary(phase: Phase) -> dict[str, Any]:
         "p99_ms": round(float(np.percentile(ms, 99)), 2),
         "max_ms": round(float(ms.max()), 2),
         "mean_bytes": round(phase.bytes_in / len(ms)),
+        "server_cpu_ms_per_request": (
+            None if phase.server_cpu_s is None else round(phase.server_cpu_s / len(ms) * 1e3, 3)
+        ),
+        "client_cpu_ms_per_request": (
+            None if phase.client_cpu_s is None else round(phase.client_cpu_s / len(ms) * 1e3, 3)
+        ),
+        # cores busy on average during the phase: the server, this client, everything else
+        "server_cores": _cores(phase.server_cpu_s, phase.elapsed_s),
+        "client_cores": _cores(phase.client_cpu_s, phase.elapsed_s),
+        "other_processes_cores": _cores(
+            None
+            if phase.machine_cpu_s is None or phase.server_cpu_s is None
+            else max(0.0, phase.machine_cpu_s - phase.server_cpu_s - (phase.client_cpu_s or 0)),
+            phase.elapsed_s,
+        ),
     }
+
+
+def _cores(cpu_s: float | None, elapsed_s: float) -> float | None:
+    return None if cpu_s is None else round(cpu_s / elapsed_s, 2)
 
 
 def _run(coroutine: Any) -> Any:
@@ -307,9 +390,12 @@ def _run(coroutine: Any) -> Any:
 # --- the profiled server (this script, run by itself as the server's process) ------------------
 
 
-def serve_profiled(out: Path, port: int, alias: str) -> None:
-    """``talenta serve`` under cProfile in every thread, from when its state is loaded (the
-    requests alone, not the start); the merged stats to ``out`` when it stops."""
+def serve_profiled(out: Path, port: int, alias: str, access_log: bool) -> None:
+    """The server ``talenta serve`` runs (its state built and frozen the same way, uvicorn with
+    its access log), under cProfile in every thread from when the state is loaded: the requests
+    alone, not the start. CPU time per thread (``time.thread_time``), so that a thread waiting
+    for the GIL or for SQLite counts nothing. The merged stats go to ``out``, and the CPU time
+    of each kind of thread to ``out`` + ``.threads.json``, when it stops."""
     import uvicorn
 
     from ml.config import get_settings
@@ -317,61 +403,82 @@ def serve_profiled(out: Path, port: int, alias: str) -> None:
     from ml.serving.state import build_state
 
     settings = get_settings()
-    app = create_app(settings, state=build_state(settings, alias), alias=alias)
+    state = build_state(settings, alias)
+    gc.collect()
+    gc.freeze()
+    app = create_app(settings, state=state, alias=alias)
 
-    profiles: list[cProfile.Profile] = []
+    profiles: list[tuple[str, cProfile.Profile]] = []
     lock = threading.Lock()
 
     def start_in_thread(*_: Any) -> None:
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.thread_time)
         with lock:
-            profiles.append(profile)
+            profiles.append((threading.current_thread().name, profile))
         profile.enable()  # replaces this hook for the thread
 
-    if sys.version_info >= (3, 12):  # cProfile sees every thread (sys.monitoring)
-        whole = cProfile.Profile()
-        profiles.append(whole)
-        whole.enable()
+    if sys.version_info >= (3, 12):  # one profile sees every thread (sys.monitoring)
+        start_in_thread()
     else:
         threading.setprofile(start_in_thread)
         start_in_thread()
     try:
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="info", access_log=access_log)
     finally:
         stats = None
-        for profile in profiles:
+        threads: dict[str, float] = {}
+        for name, profile in profiles:
             profile.create_stats()
+            one = _without_waits(pstats.Stats(profile))
+            kind = "worker threads" if name.startswith("AnyIO worker") else name
+            threads[kind] = threads.get(kind, 0.0) + one.total_tt  # type: ignore[attr-defined]
             if stats is None:
-                stats = pstats.Stats(profile)
+                stats = one
             else:
-                stats.add(profile)
+                stats.add(one)
         if stats is not None:
             stats.dump_stats(out)
+        Path(f"{out}.threads.json").write_text(json.dumps(threads))
 
 
-def print_profile(stats_path: Path, requests: int, warm: int) -> dict[str, float]:
-    """Per request, the cumulative time of the recommendation's parts, and the top functions."""
+# Blocking waits, which cProfile's thread clock charges time to anyway (it does for the access-log
+# writer's queue): no work is done there, so they are left out.
+WAITS = (
+    "<method 'get' of '_queue.SimpleQueue' objects>",
+    "<method 'acquire' of '_thread.lock' objects>",
+    "<method 'wait' of '_thread.lock' objects>",
+)
+
+
+def _without_waits(stats: pstats.Stats) -> pstats.Stats:
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    for key in [k for k in raw if k[2] in WAITS]:
+        stats.total_tt -= raw.pop(key)[2]  # type: ignore[attr-defined]
+    return stats
+
+
+def print_profile(stats_path: Path, requests: int) -> dict[str, Any]:
+    """Per request, the CPU time of each thread and of the recommendation's parts, and the top
+    functions by their own time."""
     stats = pstats.Stats(str(stats_path))
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    total = requests + warm
-    parts: dict[str, float] = {}
-    print(f"\nwhere a recommendation's time goes (cProfile, {total:,} requests incl. warm-up):")
-    whole = 0.0
+    threads: dict[str, float] = json.loads(Path(f"{stats_path}.threads.json").read_text())
+    total = sum(threads.values())
+    per = 1e3 / requests
+    print(f"\nwhere a recommendation's CPU time goes (cProfile, {requests:,} requests; "
+          f"cProfile's own cost inflates Python-heavy code: read the shares)")  # fmt: skip
+    print(f"  {'all threads':<42} {total * per:7.3f} ms/request  100%")
+    for name, seconds in sorted(threads.items(), key=lambda t: -t[1]):
+        print(f"  {'  ' + name:<42} {seconds * per:7.3f} ms/request  {seconds / total:4.0%}")
+    parts: dict[str, Any] = {"all threads": round(total * per, 3)}
     for label, path, name in PARTS:
-        found = [
-            (v[0], v[3]) for (file, _, fn), v in raw.items() if fn == name and file.endswith(path)
-        ]
+        found = [v for (file, _, fn), v in raw.items() if fn == name and file.endswith(path)]
         if not found:
             continue
-        calls = sum(c for c, _ in found)
-        cumulative = sum(t for _, t in found)
-        if label.startswith("whole"):
-            whole = cumulative
-        parts[label.strip()] = round(cumulative / total * 1e3, 3)
-        print(f"  {label:<38} {cumulative / total * 1e3:8.3f} ms/request  ({calls:,} calls)")
-    if whole:
-        print(f"  (percentages of the whole request: see the shares above over {whole:.2f} s)")
-    print("\nthe top functions by own time:")
+        cumulative = sum(v[3] for v in found)
+        parts[label.strip()] = round(cumulative * per, 3)
+        print(f"  {label:<42} {cumulative * per:7.3f} ms/request  {cumulative / total:4.0%}")
+    print("\nthe top functions by own time (all threads, all requests):")
     stats.sort_stats("tottime").print_stats(25)
     return parts
 
@@ -391,13 +498,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="per endpoint, at most")
     parser.add_argument("--warmup", type=int, default=300, help="per endpoint, not counted")
     parser.add_argument("--profile", action="store_true", help="profile the recommendations")
+    parser.add_argument(
+        "--no-access-log", action="store_true", help="`talenta serve --no-access-log`"
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/results/api.json"))
     parser.add_argument("--serve-profiled", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.serve_profiled is not None:
-        serve_profiled(args.serve_profiled, args.port, args.alias or "champion")
+        serve_profiled(
+            args.serve_profiled, args.port, args.alias or "champion", not args.no_access_log
+        )
         return
 
     with contextlib.ExitStack() as stack:
@@ -415,26 +527,30 @@ def main() -> None:
         log = scratch / "server.log"
         print(f"serving {home} (@{alias}, {len(ids):,} employees) on 127.0.0.1:{port}")
 
-        def phase(paths: list[str]) -> Phase:
-            return _run(  # type: ignore[no-any-return]
-                drive(port, paths, key, args.connections, args.requests, args.seconds, args.warmup)
-            )
-
         recommend_paths = [RECOMMENDATIONS.format(i) for i in ids]
-        with server(home, port, alias, stats_path, log):
+        load = Load(args.connections, args.requests, args.seconds, args.warmup)
+        with server(home, port, alias, stats_path, log, not args.no_access_log) as process:
+
+            def phase(paths: list[str]) -> Phase:
+                return _run(drive(port, paths, key, load, process.pid))  # type: ignore[no-any-return]
+
             health = phase([HEALTH]) if not args.profile else None
             recommend = phase(recommend_paths)
         for name, p in (("health", health), ("recommendations", recommend)):
             if p is not None and (p.errors or not p.latencies_s):
                 sys.exit(f"{name}: {len(p.errors)} bad responses, e.g. {p.errors[:3]}")
+        answer = json.loads(recommend.sample)
+        if not answer.get("competencies") or answer["competencies"][0].get("reasons") is None:
+            sys.exit(f"a recommendation without explanations: {recommend.sample[:300]!r}")
 
         if stats_path is not None:
-            parts = print_profile(stats_path, len(recommend.latencies_s), args.warmup)
+            # the profile covers the warm-up too
+            parts = print_profile(stats_path, len(recommend.latencies_s) + args.warmup)
             result: dict[str, object] = {
                 "employees": len(ids),
                 "connections": args.connections,
                 "profiled_recommendations": summary(recommend),
-                "ms_per_request_under_cprofile": parts,
+                "cpu_ms_per_request_under_cprofile": parts,
             }
             report(result, args.out.with_name(args.out.stem + "_profile.json"))
             return
@@ -445,6 +561,7 @@ def main() -> None:
             "employees": len(ids),
             "alias": alias,
             "connections": args.connections,
+            "access_log": not args.no_access_log,
             "cpus": os.cpu_count(),
             "health": h,
             "recommendations": r,

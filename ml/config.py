@@ -14,13 +14,15 @@ The MLflow locations follow MLflow's own conventions: ``MLFLOW_TRACKING_URI`` an
 from __future__ import annotations
 
 import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_WORKFORCE = 100  # the smallest generated workforce with every agency and level staffed
+SECRET_FILE = "secret_key"  # under HOME/data when TALENTA_SECRET_KEY is not set
 
 
 class Settings(BaseSettings):
@@ -39,6 +41,12 @@ class Settings(BaseSettings):
         default=10_000, ge=MIN_WORKFORCE, description="workforce size of `demo`"
     )
     demo_seed: int = Field(default=7, description="seed of the demo workforce")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="signs the pages' session cookies; default: random, made once and kept in "
+        "HOME/data/secret_key (mode 0600)",
+    )
 
     @property
     def raw_dir(self) -> Path:
@@ -67,6 +75,29 @@ class Settings(BaseSettings):
     @property
     def registry_uri(self) -> str:
         return os.environ.get("MLFLOW_REGISTRY_URI") or self.tracking_uri
+
+    def session_secret(self) -> bytes:
+        """The key signing session cookies: ``TALENTA_SECRET_KEY``, else a random one made on
+        first use and kept under HOME, readable by its owner alone. Never a fixed default: a
+        known key would let anyone forge a session."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.home / "data" / SECRET_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # O_EXCL: two processes starting at once agree on one key
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+            secret = path.read_text().strip()
+            if len(secret) < 32:
+                raise ValueError(
+                    f"{path} holds no usable key: delete it to make a new one"
+                ) from None
+            return secret.encode()
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
 
 
 @lru_cache(maxsize=1)

@@ -72,7 +72,12 @@ def candidate_gains(
     rows = rows[rows["gain"] > 0]
     rows = rows.merge(completed.assign(_done=True), on=["employee_id", "program_id"], how="left")
     rows = rows[rows["_done"].isna()]
-    rows = rows.sort_values(["employee_id", "program_id", "gain"], ascending=[True, True, False])
+    # largest gain first; equal gains by competency code, so the order does not depend on the
+    # order of the input rows (rank_for_employee orders them alike)
+    rows = rows.sort_values(
+        ["employee_id", "program_id", "gain", "competency_code"],
+        ascending=[True, True, False, True],
+    )
     pairs = rows.groupby(["employee_id", "program_id"], sort=False).agg(
         title=("title", "first"),
         competency_code=("competency_code", ";".join),
@@ -130,7 +135,7 @@ def rank_for_employee(
                 gains.append((gain, code))
         if not gains:
             continue
-        gains.sort(key=lambda g: -g[0])
+        gains.sort(key=lambda g: (-g[0], g[1]))  # as candidate_gains: ties by code
         total = sum(g for g, _ in gains)
         cost, jp = float(program["cost_idr"]), float(program["jp"])
         per_million = total / (cost / 1e6) if cost > 0 else math.inf

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ml.config import Settings, get_settings
 from ml.recommend.plan import PlanError
+from ml.serving import pages
 from ml.serving.routes import employees, fairness, health, models, units
 from ml.serving.service import NotFound
 from ml.serving.state import ServingState, build_state
@@ -27,6 +28,8 @@ Every `/api/v1` route needs an API key (`talenta keys create --role ROLE`) sent 
 
 Profiles are the deterministic rules alone; recommendations put the model's need probability
 beside the rule's gap and say which model answered.
+
+People use the pages at `/` instead (log in with the same key; Bahasa Indonesia or English).
 """
 
 
@@ -38,8 +41,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings or get_settings()
         if getattr(app.state, "talenta", None) is None:
-            app.state.talenta = build_state(settings or get_settings(), alias)
+            app.state.talenta = build_state(app.state.settings, alias)
         yield
         app.state.talenta.engine.dispose()
 
@@ -50,8 +54,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.talenta = state
+    app.state.settings = settings
     for router in (health, employees, units, fairness, models):
         app.include_router(router.router)
+    pages.install(app)  # the HTML pages at /, /pegawai, /unit, /keadilan, /model; /static
     app.add_exception_handler(NotFound, _status(status.HTTP_404_NOT_FOUND))
     app.add_exception_handler(PlanError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
     app.add_exception_handler(ReviewError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))

@@ -4,17 +4,24 @@ The batch path (:func:`ml.training.score.score_workforce`) builds pandas frames,
 milliseconds per call; here the design is compiled once per loaded model into plain lookups, and
 one LightGBM ``pred_contrib`` call gives both the raw score (the contributions' sum) and its exact
 TreeSHAP explanation.
+
+Predictions run on the calling thread alone (``num_threads=1``): a server answers requests in
+parallel already, and an OpenMP team per call, for a dozen rows, spins waiting for its other
+thread whenever the cores are busy — measured on two busy cores, 1.2–7 ms of CPU per call instead
+of 1 ms, and a p99 of 8–20 ms instead of about 1 ms. The answers are the same: rows are
+independent, so threads only split the work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ml.training.bundle import Bundle
+from ml.training.calibration import EPS
 from ml.training.explain import FEATURE_LABELS, Reason
 from ml.training.need import TrainingNeedClassifier
 
@@ -53,61 +60,87 @@ class NeedExplainer:
             for name, levels in bundle.design.categorical.items()
         }
         self._labels = [FEATURE_LABELS.get(c, c) for c in self._columns]
+        # per column, in order: its name and its category codes (None: numeric)
+        self._spec = [(name, self._codes.get(name)) for name in self._columns]
+        calibrator = self._calibrator
+        if calibrator.kind == "isotonic":
+            # Calibrator keeps its knots as tuples, which np.interp would convert on every call
+            knots_x = np.asarray(calibrator.x, dtype=np.float64)
+            knots_y = np.asarray(calibrator.y, dtype=np.float64)
+            self._calibrate: Callable[[np.ndarray], np.ndarray] = lambda raw: np.clip(
+                np.interp(raw, knots_x, knots_y), EPS, 1 - EPS
+            )
+        else:
+            self._calibrate = calibrator
 
     def matrix(self, rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """The model's input, identical to ``Design.matrix`` (missing and unseen → NaN)."""
-        X = np.full((len(rows), len(self._columns)), np.nan)
-        for j, name in enumerate(self._columns):
-            codes = self._codes.get(name)
-            for i, row in enumerate(rows):
-                value = row.get(name)
-                if value is None:
-                    continue
-                if codes is None:
-                    X[i, j] = float(value)
-                else:
-                    X[i, j] = codes.get(str(value), np.nan)
-        return X
+        nan = np.nan
+        spec = self._spec
+        # one flat list, filled row by row, converted once: a few times faster than writing
+        # the array element by element
+        values = [
+            nan
+            if (value := row.get(name)) is None
+            else (float(value) if codes is None else codes.get(str(value), nan))
+            for row in rows
+            for name, codes in spec
+        ]
+        return np.array(values, dtype=np.float64).reshape(len(rows), len(spec))
 
     def need_probability(self, rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """Need probabilities alone (no explanation: about a hundred times cheaper)."""
         if not rows:
             return np.empty(0)
-        raw = np.asarray(self._booster.predict(self.matrix(rows), raw_score=True), np.float64)
-        return np.asarray(self._calibrator(raw))
+        raw = np.asarray(
+            self._booster.predict(self.matrix(rows), raw_score=True, num_threads=1), np.float64
+        )
+        return np.asarray(self._calibrate(raw))
 
     def explain(self, rows: Sequence[Mapping[str, Any]], k: int = 3) -> list[Explained]:
         """Per row, the need probability and the ``k`` largest contributions."""
         if not rows:
             return []
         X = self.matrix(rows)
-        contribs = np.asarray(self._booster.predict(X, pred_contrib=True), dtype=np.float64)
+        contribs = np.asarray(
+            self._booster.predict(X, pred_contrib=True, num_threads=1), dtype=np.float64
+        )
         raw = contribs.sum(axis=1)
-        probability = self._calibrator(raw)
-        out = []
-        for i, row in enumerate(rows):
-            features = contribs[i, :-1]
-            top = np.argsort(-np.abs(features), kind="stable")[:k]
-            reasons = [
-                Reason(
-                    feature=self._columns[j],
-                    label=self._labels[j],
-                    value=_shown(row.get(self._columns[j])),
-                    contribution=float(features[j]),
-                )
-                for j in top
-            ]
-            shown = float(features[top].sum())
-            out.append(
-                Explained(
-                    need_probability=float(probability[i]),
-                    log_odds=float(raw[i]),
-                    baseline=float(contribs[i, -1]),
-                    reasons=reasons,
-                    other=float(features.sum()) - shown,
-                )
+        probability = self._calibrate(raw)
+        # every row at once, then plain Python numbers: the same sums, in the same order, as
+        # one row at a time (ties still go to the earlier column: a stable sort)
+        features = contribs[:, :-1]
+        top = np.argsort(-np.abs(features), axis=1, kind="stable")[:, :k]
+        chosen = np.take_along_axis(features, top, axis=1)
+        other = features.sum(axis=1) - chosen.sum(axis=1)
+        columns, labels = self._columns, self._labels
+        return [
+            Explained(
+                need_probability=p,
+                log_odds=log_odds,
+                baseline=baseline,
+                reasons=[
+                    Reason(
+                        feature=columns[j],
+                        label=labels[j],
+                        value=_shown(row.get(columns[j])),
+                        contribution=c,
+                    )
+                    for j, c in zip(js, cs, strict=True)
+                ],
+                other=rest,
             )
-        return out
+            for row, p, log_odds, baseline, js, cs, rest in zip(
+                rows,
+                probability.tolist(),
+                raw.tolist(),
+                contribs[:, -1].tolist(),
+                top.tolist(),
+                chosen.tolist(),
+                other.tolist(),
+                strict=True,
+            )
+        ]
 
 
 def _shown(value: Any) -> Any:

@@ -15,7 +15,7 @@ from ml.codes import age_band
 from ml.features import build_features
 from ml.features.pipeline import FeatureSet
 from ml.features.point_in_time import Tables
-from ml.features.profile import employee_profiles, json_value, protected_attributes
+from ml.features.profile import employee_profiles, protected_attributes
 from ml.recommend.effects import estimate_program_effects
 from ml.recommend.rank import program_records, recently_completed
 from ml.recommend.unit import known_before
@@ -58,7 +58,9 @@ def materialise(
     rows = _model_rows(features)
     employee_rows = features.employees[["employee_id", *features.employee_columns]]
     people = {
-        str(r[0]): {c: json_value(v) for c, v in zip(features.employee_columns, r[1:], strict=True)}
+        str(r[0]): {
+            c: input_value(v) for c, v in zip(features.employee_columns, r[1:], strict=True)
+        }
         for r in employee_rows.itertuples(index=False)
     }
     records = [
@@ -84,9 +86,25 @@ def _model_rows(features: FeatureSet) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for employee_id, *values in frame[["employee_id", *columns]].itertuples(index=False):
         out.setdefault(str(employee_id), []).append(
-            {c: json_value(v) for c, v in zip(columns, values, strict=True)}
+            {c: input_value(v) for c, v in zip(columns, values, strict=True)}
         )
     return out
+
+
+def input_value(value: Any) -> Any:
+    """A model input as a JSON value: :func:`~ml.features.profile.json_value` unrounded.
+    A rounded input is not the model's input: LightGBM tells 0 from 3e-8 (its zero threshold is
+    1e-35), and a value moved across a split threshold changes the need probability, so the
+    API would not answer as ``talenta score`` does for the same employee."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "item"):
+        value = value.item()  # float32 → the float64 of the same value, exactly
+    if isinstance(value, int | bool | str | float):
+        return value
+    return str(value)
 
 
 def _protected(employees: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ml.store.records import Decision
 
 Status = Literal["OPEN", "CONFIRMED", "DISMISSED", "NEEDS_INFO"]
+# Text that reaches a query or the store has no NUL character: PostgreSQL refuses one in text
+# (a 500), SQLite's length() stops at it, and nothing legitimate holds one.
+NO_NUL = r"^[^\x00]*$"
 
 
 class Message(BaseModel):
@@ -263,7 +266,8 @@ class ReviewCreate(BaseModel):
         },
     )
     decision: Decision
-    reason: str = Field(min_length=1, max_length=4000, pattern=r"\S")
+    # something besides whitespace, and no NUL (see NO_NUL)
+    reason: str = Field(min_length=1, max_length=4000, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")
 
 
 class TrailEventPublic(BaseModel):

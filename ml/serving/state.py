@@ -23,6 +23,9 @@ from ml.training.registry import CHAMPION, NEED_MODEL, connect, load_model
 # How long a request may be answered from the snapshot seen last: `talenta score` writing a new
 # one is picked up within this many seconds, without a query per request.
 SNAPSHOT_TTL_S = 5.0
+# How long an API key that authenticated is trusted without asking the store again: a key
+# revoked by `talenta keys revoke` (another process) is refused within this many seconds.
+KEY_CACHE_TTL_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ class ServingState:
     _checked: float = field(default=-1e9)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def fresh(self) -> bool:
+        """Whether ``served()`` would answer from memory (no query) now."""
+        return time.monotonic() - self._checked < SNAPSHOT_TTL_S
+
     def served(self) -> Served | None:
         """The newest snapshot, looked up at most every ``SNAPSHOT_TTL_S`` seconds."""
         now = time.monotonic()
@@ -132,7 +139,7 @@ def build_state(settings: Settings, alias: str = CHAMPION) -> ServingState:
         models.reload()
     return ServingState(
         engine=engine,
-        keys=Keys(sessions),
+        keys=Keys(sessions, cache_ttl_s=KEY_CACHE_TTL_S),
         trail=ReviewTrail(sessions),
         snapshots=Snapshots(sessions),
         models=models,

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+POOL_SIZE = 40  # SQLite connections kept open (a file database; see make_engine)
+POOL_OVERFLOW = 20
 
 
 def make_engine(url: str) -> Engine:
@@ -26,7 +28,14 @@ def make_engine(url: str) -> Engine:
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed)
+    if database and database != ":memory:" and parsed.query.get("mode") != "memory":
+        # Keep a connection per thread that may query at once (the API's thread pool has 40):
+        # with SQLAlchemy's default of 5 kept and 10 more opened and closed on demand, a busy
+        # server opens a connection per request, and each new one re-reads the schema and
+        # starts with a cold page cache.
+        engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    else:
+        engine = create_engine(parsed)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

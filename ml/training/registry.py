@@ -70,6 +70,9 @@ class Promotion:
         return not failed(self.gates)
 
 
+MLFLOW_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+
+
 def connect(settings: Settings) -> MlflowClient:
     """Point MLflow at the configured store and make sure the Talenta experiment exists."""
     # Talenta draws its own progress; MLflow's store-creation notices and download bars would
@@ -79,8 +82,17 @@ def connect(settings: Settings) -> MlflowClient:
     tracking = settings.tracking_uri
     if tracking.startswith("sqlite:///"):
         Path(tracking.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    # MLflow also writes these into os.environ (for subprocesses), where the next Settings in
+    # this process would read them and win over its own TALENTA_HOME: set MLflow's globals, keep
+    # the environment as it was.
+    saved = {name: os.environ.get(name) for name in MLFLOW_VARIABLES}
     mlflow.set_tracking_uri(tracking)
     mlflow.set_registry_uri(settings.registry_uri)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     client = MlflowClient(tracking, settings.registry_uri)
     if client.get_experiment_by_name(EXPERIMENT) is None:
         # Artifacts beside the local store; a remote tracking server keeps its own default.
@@ -177,19 +189,37 @@ def load_model(
     version = _version(client, name, _alias(client, name, alias))
     uri = f"models:/{name}/{version.version}"
     with tempfile.TemporaryDirectory() as tmp:
-        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=tmp))
+        # The client's own stores, not the process-wide ones: a server keeps reading the
+        # registry it was started on whatever else calls mlflow.set_registry_uri later.
+        local = Path(
+            mlflow.artifacts.download_artifacts(
+                artifact_uri=uri,
+                dst_path=tmp,
+                tracking_uri=client.tracking_uri,
+                registry_uri=client._registry_uri,  # no public accessor in MLflow 3
+            )
+        )
         return load_bundle(local / "artifacts" / ARTIFACT), version
 
 
 def versions(client: MlflowClient, name: str) -> list[dict[str, Any]]:
     """Every version of ``name``, newest first, with aliases and the run's headline metrics."""
+    # search_model_versions leaves the aliases out on MLflow's SQL store: read them from the
+    # registered model, which holds them all.
+    try:
+        held = client.get_registered_model(name).aliases
+    except MlflowException:
+        return []
+    aliases: dict[str, list[str]] = {}
+    for alias, version in held.items():
+        aliases.setdefault(str(version), []).append(alias)
     out = []
     for v in client.search_model_versions(f"name='{name}'", order_by=["version_number DESC"]):
         metrics = client.get_run(v.run_id).data.metrics if v.run_id else {}
         out.append(
             {
                 "version": str(v.version),
-                "aliases": list(v.aliases),
+                "aliases": sorted(aliases.get(str(v.version), [])),
                 "created": datetime.fromtimestamp(v.creation_timestamp / 1000, UTC),
                 "run_id": v.run_id,
                 "metrics": metrics,

@@ -16,6 +16,7 @@ from ml.training.card import model_card
 from ml.training.gates import Gates
 from ml.training.registry import (
     APPRAISAL_MODEL,
+    CHALLENGER,
     CHAMPION,
     NEED_MODEL,
     connect,
@@ -76,6 +77,7 @@ def test_the_run_holds_what_the_issue_asks(settings: Settings, trained: TrainRes
     assert version.run_id == registered.run_id
     listed = versions(client, NEED_MODEL)
     assert listed[0]["version"] == registered.need_version
+    assert listed[0]["aliases"] == [CHALLENGER]  # MLflow's search leaves them out; we don't
 
 
 def test_the_champion_loads_and_answers_like_the_trained_model(

@@ -10,12 +10,14 @@ from ml.serving import service
 from ml.serving.access import reads
 from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
 from ml.serving.roles import Permission
-from ml.serving.schemas import Message, ProfilePublic, RecommendationsPublic
+from ml.serving.schemas import NO_NUL, Message, ProfilePublic, RecommendationsPublic
 from ml.store.keys import KeyInfo
 
 router = APIRouter(prefix="/api/v1/employees", tags=["employees"])
 
-EmployeeId = Annotated[str, Path(min_length=1, max_length=100, examples=["197601152003091001"])]
+EmployeeId = Annotated[
+    str, Path(min_length=1, max_length=100, pattern=NO_NUL, examples=["197601152003091001"])
+]
 Reader = Annotated[KeyInfo, Depends(reads(Permission.READ_EMPLOYEES, "employee", "employee_id"))]
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Message, "description": "missing or invalid API key"},

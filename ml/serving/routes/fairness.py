@@ -11,14 +11,19 @@ from ml.serving.access import reads
 from ml.serving.deps import StateDep
 from ml.serving.roles import Permission
 from ml.serving.routes.employees import ERRORS
-from ml.serving.schemas import FlagsPublic, ReviewCreate, ReviewPublic, Status
+from ml.serving.schemas import NO_NUL, FlagsPublic, ReviewCreate, ReviewPublic, Status
 from ml.store.keys import KeyInfo
 from ml.store.records import FAMILIES
 
 router = APIRouter(prefix="/api/v1/fairness", tags=["fairness"])
 
-FlagId = Annotated[str, Path(min_length=1, max_length=40, examples=["RATER-LENIENT-3f2a9c"])]
-Family = Annotated[str | None, Query(description=f"one of {', '.join(FAMILIES)}")]
+FlagId = Annotated[
+    str, Path(min_length=1, max_length=40, pattern=NO_NUL, examples=["RATER-LENIENT-3f2a9c"])
+]
+Family = Annotated[
+    str | None,
+    Query(max_length=40, pattern=NO_NUL, description=f"one of {', '.join(FAMILIES)}"),
+]
 Committee = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "flags"))]
 Reviewer = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "flag", "flag_id"))]
 FLAG_ERRORS = {**ERRORS, 404: {**ERRORS[404], "description": "no such flag"}}
@@ -28,10 +33,12 @@ FLAG_ERRORS = {**ERRORS, 404: {**ERRORS[404], "description": "no such flag"}}
 def get_flags(
     key: Committee,
     state: StateDep,
-    kind: Annotated[str | None, Query(max_length=40, examples=["LENIENT"])] = None,
+    kind: Annotated[str | None, Query(max_length=40, pattern=NO_NUL, examples=["LENIENT"])] = None,
     family: Family = None,
-    agency: Annotated[str | None, Query(max_length=100, examples=["BKN"])] = None,
-    region: Annotated[str | None, Query(max_length=100, examples=["JAKARTA"])] = None,
+    agency: Annotated[str | None, Query(max_length=100, pattern=NO_NUL, examples=["BKN"])] = None,
+    region: Annotated[
+        str | None, Query(max_length=100, pattern=NO_NUL, examples=["JAKARTA"])
+    ] = None,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,

@@ -12,7 +12,7 @@ from ml.serving.access import reads
 from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
 from ml.serving.roles import Permission
 from ml.serving.routes.employees import ERRORS
-from ml.serving.schemas import PlanPublic, PlanRequest
+from ml.serving.schemas import NO_NUL, PlanPublic, PlanRequest
 from ml.store.keys import KeyInfo
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"])
@@ -22,7 +22,9 @@ Planner = Annotated[KeyInfo, Depends(reads(Permission.PLAN_UNITS, "unit", "unit_
 
 @router.post("/{unit_id}/training-plan", response_model=PlanPublic, responses=ERRORS)
 def post_training_plan(
-    unit_id: Annotated[str, Path(min_length=1, max_length=100, examples=["BKN-U0001"])],
+    unit_id: Annotated[
+        str, Path(min_length=1, max_length=100, pattern=NO_NUL, examples=["BKN-U0001"])
+    ],
     body: PlanRequest,
     key: Planner,
     state: StateDep,

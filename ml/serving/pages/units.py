@@ -1,0 +1,210 @@
+"""Unit: the list of units, and one unit's need heat-map, JP shortfall and budget plan."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from ml.recommend.plan import PlanLimits, rupiah
+from ml.serving import service
+from ml.serving.pages import charts
+from ml.serving.pages.data import unit_needs
+from ml.serving.pages.i18n import Translator
+from ml.serving.pages.session import CSRF_FIELD, Session
+from ml.serving.pages.web import (
+    PageProblem,
+    check_csrf,
+    lang_of,
+    log_read,
+    needs,
+    render,
+    served_or_503,
+    state_of,
+)
+from ml.serving.roles import Permission
+from ml.serving.schemas import PlanRequest
+
+router = APIRouter(include_in_schema=False)
+
+Planner = Annotated[Session, Depends(needs(Permission.PLAN_UNITS))]
+UnitId = Annotated[str, Path(min_length=1, max_length=100)]
+BUDGET_PER_EMPLOYEE = 2_500_000  # the form's first suggestion, as in `talenta demo`
+
+
+@router.get("/unit")
+def units_page(
+    request: Request, planner: Planner, q: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
+    served = served_or_503(request)
+    units = state_of(request).snapshots.units(served.info.snapshot_id)
+    query = q.strip().upper()
+    shown = [(u, n) for u, n in units if query in u.upper()] if query else units
+    return render(
+        request, "units.html", {"units": shown, "total": len(units), "q": q}, session=planner
+    )
+
+
+@router.get("/unit/{unit_id}")
+def unit_page(request: Request, planner: Planner, unit_id: UnitId) -> Response:
+    return _unit(request, planner, unit_id, form=None, plan=None, error=None)
+
+
+@router.post("/unit/{unit_id}/rencana")
+def plan_page(
+    request: Request,
+    planner: Planner,
+    unit_id: UnitId,
+    budget_idr: Annotated[str, Form(max_length=40)],
+    max_jp_per_person: Annotated[str, Form(max_length=20)] = "80",
+    minimum_jp: Annotated[str, Form(max_length=20)] = "20",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "",
+) -> Response:
+    """The plan for the form's budget and JP limits, shown under the unit's needs."""
+    check_csrf(planner, csrf_token)
+    form = {
+        "budget_idr": budget_idr,
+        "max_jp_per_person": max_jp_per_person,
+        "minimum_jp": minimum_jp,
+    }
+    try:
+        # the same bounds as the API's body; "2.500.000" or "2500000" both read as rupiah
+        body = PlanRequest(
+            budget_idr=float(budget_idr.replace(".", "").replace(",", ".").strip()),
+            max_jp_per_person=float(max_jp_per_person.replace(",", ".")),
+            minimum_jp=float(minimum_jp.replace(",", ".")),
+        )
+    except (ValueError, ValidationError) as error:
+        detail = _detail(error)
+        return _unit(request, planner, unit_id, form=form, plan=None, error=detail, status=422)
+    served, loaded = served_or_503(request), state_of(request).models.current
+    if loaded is None:
+        raise PageProblem(503, "error.unavailable", detail="talenta train --promote")
+    try:
+        plan = service.unit_plan(
+            state_of(request), served, loaded, unit_id, PlanLimits(**body.model_dump())
+        )
+    except service.NotFound as error:
+        raise PageProblem(404, "error.not_found", detail=str(error)) from None
+    return _unit(request, planner, unit_id, form=form, plan=plan, error=None)
+
+
+def _detail(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+    return str(error)
+
+
+def _unit(
+    request: Request,
+    planner: Session,
+    unit_id: str,
+    *,
+    form: dict[str, str] | None,
+    plan: dict[str, Any] | None,
+    error: str | None,
+    status: int = 200,
+) -> Response:
+    state, served = state_of(request), served_or_503(request)
+    staff = state.snapshots.unit(served.info.snapshot_id, unit_id)
+    if not staff:
+        raise PageProblem(404, "error.not_found", detail=unit_id)
+    log_read(request, planner, "unit", unit_id)
+    t = Translator(lang_of(request))
+    loaded = state.models.current
+    grid = unit_needs(staff, loaded.explainer if loaded else None)
+    heatmap = charts.heatmap(
+        grid.employees,
+        grid.competencies,
+        grid.probability,
+        title=t("unit.heatmap"),
+        marked=grid.known_gap,
+        row_links={e: f"/pegawai/{e}" for e in grid.employees},
+        column_titles=grid.names,
+        cell_title=lambda e, c, p: t(
+            "unit.cell",
+            employee=e,
+            competency=f"{c} {grid.names.get(c, '')}",
+            probability=t.number(p, 2),
+        ),
+        legend=("0", t("unit.heatmap_label"), "1"),
+    )
+    development = {r.employee_id: r.profile["development"] for r in staff}
+    minimum = next(iter(development.values()))["minimum_jp"]
+    years = next(iter(development.values()))["years"]
+    form = form or {
+        "budget_idr": t.number(BUDGET_PER_EMPLOYEE * len(staff)),
+        "max_jp_per_person": "80",
+        "minimum_jp": str(minimum),
+    }
+    titles = {pid: str(p.get("title") or pid) for pid, p in served.programs.items()}
+    return render(
+        request,
+        "unit.html",
+        {
+            "unit_id": unit_id,
+            "employees": len(staff),
+            "heatmap": heatmap,
+            "minimum": minimum,
+            "shortfall": _shortfall(development),
+            "year": years[-1]["year"],
+            "last_year": years[-2]["year"] if len(years) > 1 else None,
+            "form": form,
+            "plan": plan,
+            "summary": _plan_summary(plan, titles) if plan else None,
+            "error": error,
+            "rupiah": rupiah,
+        },
+        status=status,
+        session=planner,
+    )
+
+
+def _shortfall(development: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Who ended last year (the last complete one) short of the JP minimum, beside their JP so
+    far this year; and this year's count, which early in the year is nearly everyone."""
+    rows = []
+    for employee, d in development.items():
+        this_year = d["years"][-1]
+        last_year = d["years"][-2] if len(d["years"]) > 1 else None
+        judged = last_year or this_year
+        if judged["shortfall"] > 0:
+            rows.append({"employee_id": employee, "this": this_year, "last": last_year})
+    rows.sort(key=lambda r: (-(r["last"] or r["this"])["shortfall"], r["employee_id"]))
+    this_years = [d["years"][-1] for d in development.values()]
+    return {
+        "rows": rows,
+        "short": sum(1 for y in this_years if y["shortfall"] > 0),
+        "jp": sum(y["shortfall"] for y in this_years),
+        "short_last": sum(1 for r in rows if r["last"] is not None),
+    }
+
+
+def _plan_summary(plan: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
+    """The plan's places per programme and per employee, and who stays short of the minimum."""
+    programmes: dict[str, dict[str, Any]] = {}
+    people: dict[str, dict[str, Any]] = {}
+    for a in plan["assignments"]:
+        p = programmes.setdefault(
+            a["program_id"],
+            {
+                "title": titles.get(a["program_id"], a["program_id"]),
+                "places": 0,
+                "cost": 0.0,
+                "jp": a["jp"],
+            },
+        )
+        p["places"] += 1
+        p["cost"] += a["cost_idr"]
+        e = people.setdefault(a["employee_id"], {"titles": [], "jp": 0.0, "cost": 0.0, "gain": 0.0})
+        e["titles"].append(titles.get(a["program_id"], a["program_id"]))
+        e["jp"] += a["jp"]
+        e["cost"] += a["cost_idr"]
+        e["gain"] += a["expected_gain"]
+    return {
+        "programmes": sorted(programmes.values(), key=lambda p: (-p["places"], p["title"])),
+        "people": sorted(people.items(), key=lambda kv: (-kv[1]["gain"], kv[0])),
+        "short": [p for p in plan["per_person"] if p["short_of_minimum"] > 0],
+    }

@@ -1,0 +1,217 @@
+"""What a person sees in a real browser: log in, open each page, submit a review and a plan,
+switch the language; what a role may not open, and a forged form refused."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from playwright.sync_api import Page, expect
+
+from ml.serving.state import ServingState
+from tests.serving.pages.home import Home
+
+LogIn = Callable[[str], Page]
+SECOND = 1000.0  # ms
+
+
+@pytest.fixture(scope="module")
+def state(app: FastAPI, base_url: str) -> ServingState:
+    talenta: ServingState = app.state.talenta  # built by the lifespan once the server runs
+    return talenta
+
+
+@pytest.fixture(scope="module")
+def flag_id(state: ServingState) -> str:
+    """A rater flag nobody has reviewed in this module yet (the review test appends to it)."""
+    return state.trail.flags(family="RATER", limit=3).items[-1].flag_id
+
+
+def load_ms(page: Page) -> float:
+    """How long the last navigation took, from the request to the load event."""
+    timing = page.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return n.loadEventEnd - n.startTime; }"
+    )
+    return float(timing)
+
+
+def test_log_in_with_a_key_and_out_again(page: Page, keys: dict[str, str], base_url: str) -> None:
+    page.goto("/unit")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Funit$"))
+    expect(page.locator("h1")).to_have_text("Masuk")
+    page.fill("#key", "tal_wrong_key")
+    page.click("form button[type=submit]")
+    expect(page.get_by_role("alert")).to_contain_text("Kunci tidak dikenal")
+    page.fill("#key", keys["planner"])
+    page.click("form button[type=submit]")
+    expect(page).to_have_url(f"{base_url}/unit")  # on to the page first asked for
+    expect(page.locator("h1")).to_have_text("Unit kerja")
+    session = next(c for c in page.context.cookies() if c["name"] == "talenta_session")
+    assert session["httpOnly"] and session["sameSite"] == "Lax"
+    assert keys["planner"] not in session["value"]
+    assert page.evaluate("() => document.cookie") == ""  # scripts cannot read the session
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("status")).to_contain_text("Anda telah keluar")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_the_employee_page(log_in: LogIn, home: Home) -> None:
+    page = log_in("planner")
+    page.fill("#nip", home.employee_id)
+    page.get_by_role("button", name="Buka").click()
+    expect(page.locator("h1")).to_have_text(f"Pegawai {home.employee_id}")
+    assert load_ms(page) < SECOND
+    expect(page.locator("#profile")).to_contain_text(home.largest_unit)
+    expect(page.locator("svg.levels rect.bar.level").first).to_be_visible()
+    expect(page.locator("svg.ninebox rect.box")).to_have_count(9)
+    assert page.locator("svg.ninebox rect.box.current").count() <= 1
+    expect(page.locator("#talent")).to_contain_text("Job-Person Match")
+    expect(page.locator("#jp svg.jp")).to_have_count(2)
+    expect(page.locator("#predikat tbody tr").first).to_be_visible()
+    expect(page.locator("#recommendations svg.waterfall")).to_have_count(3)
+    first = page.locator("#recommendations svg.waterfall").first
+    expect(first).to_contain_text("Nilai dasar model")
+    expect(first).to_contain_text("Skor (log-odds)")
+    expect(first.locator("text.strong")).to_contain_text("p = ")
+    expect(page.locator("#programs tbody tr").first).to_be_visible()
+    expect(page.locator("#protected")).to_have_count(0)  # a planner sees no protected attribute
+
+
+def test_the_unit_page_and_its_plan(log_in: LogIn, home: Home, state: ServingState) -> None:
+    page = log_in("planner")
+    page.get_by_role("link", name="Unit", exact=True).click()
+    page.get_by_role("link", name=home.largest_unit, exact=True).click()
+    expect(page.locator("h1")).to_have_text(f"Unit {home.largest_unit}")
+    assert load_ms(page) < SECOND
+    served = state.served()
+    assert served is not None
+    staff = state.snapshots.unit(served.info.snapshot_id, home.largest_unit)
+    heat = page.locator("svg.heatmap")
+    expect(heat.locator("a")).to_have_count(len(staff))  # one linked row per employee
+    assert heat.locator("rect.cell").count() >= len(staff)
+    expect(page.locator("#shortfall")).to_contain_text("Minimal 20 JP")
+
+    page.fill("#budget_idr", "40.000.000")
+    page.get_by_role("button", name="Susun rencana").click()
+    result = page.locator("#plan-result")
+    expect(result).to_be_visible()
+    expect(result).to_contain_text("optimal")
+    expect(result).to_contain_text("Rp 40.000.000")
+    assert page.locator("#assignments tbody tr").count() > 0
+    assert page.locator("#programmes tbody tr").count() > 0
+    expect(page.locator("#budget_idr")).to_have_value("40.000.000")  # the form keeps its input
+
+
+def test_the_fairness_page_and_a_review(log_in: LogIn, flag_id: str, state: ServingState) -> None:
+    page = log_in("committee")
+    page.get_by_role("link", name="Keadilan").first.click()
+    expect(page.locator("h1")).to_have_text("Keadilan penilaian kinerja")
+    assert load_ms(page) < SECOND
+    forest = page.locator("#raters svg.forest")
+    expect(forest).to_be_visible()
+    assert forest.locator("circle.dot").count() >= 1
+    assert forest.locator("line.whisker").count() >= 1
+    expect(page.locator("#groups svg.forest rect.bar").first).to_be_visible()
+    expect(page.locator("#groups")).to_contain_text("gender")
+    expect(page.locator("#scores tbody tr").first).to_be_visible()
+
+    page.locator(f'#flag-table a[href="/keadilan/tanda/{flag_id}"]').click()
+    expect(page.locator("#details")).to_contain_text("Penilai")
+    before = len(state.trail.trail(flag_id))
+    reason = "Efek konsisten tiga tahun; minta klarifikasi atasan (uji peramban)"
+    page.get_by_label("Dikonfirmasi").check()
+    page.fill("#reason", reason)
+    page.get_by_role("button", name="Simpan tinjauan").click()
+    expect(page.get_by_role("status")).to_contain_text("Tinjauan tersimpan")
+    expect(page.locator("#flag-status")).to_have_text("Dikonfirmasi")
+    last = page.locator("#trail tbody tr").last
+    expect(last).to_contain_text(reason)
+    expect(last).to_contain_text("Ditinjau")
+    expect(last).to_contain_text("browser committee")
+    assert len(state.trail.trail(flag_id)) == before + 1
+
+
+def test_a_forged_review_form_is_refused(log_in: LogIn, flag_id: str, state: ServingState) -> None:
+    page = log_in("committee")
+    page.goto(f"/keadilan/tanda/{flag_id}")
+    before = len(state.trail.trail(flag_id))
+    page.locator("#review input[name=csrf_token]").evaluate("e => { e.value = 'forged'; }")
+    page.get_by_label("Ditolak").check()
+    page.fill("#reason", "tidak boleh tersimpan")
+    page.get_by_role("button", name="Simpan tinjauan").click()
+    expect(page.locator("h1")).to_have_text("Kesalahan 403")
+    expect(page.get_by_role("alert")).to_contain_text("CSRF")
+    assert len(state.trail.trail(flag_id)) == before
+
+
+def test_the_model_page(log_in: LogIn) -> None:
+    page = log_in("data-scientist")
+    page.get_by_role("link", name="Model").first.click()
+    expect(page.locator("h1")).to_have_text("Model")
+    assert load_ms(page) < SECOND
+    expect(page.locator("#serving")).to_contain_text("talenta-need")
+    expect(page.locator("#versions-talenta-need tbody tr")).to_have_count(1)
+    expect(page.locator("#versions-talenta-need")).to_contain_text("champion")
+    calibration = page.locator("#calibration svg.calibration")
+    expect(calibration).to_be_visible()
+    assert calibration.locator("circle.dot").count() >= 5
+    expect(calibration.locator("polyline.curve")).to_have_count(1)
+    expect(page.locator("#card .markdown table").first).to_be_visible()
+    expect(page.locator("#card")).to_contain_text("Limitations")
+
+
+def test_the_language_switch(log_in: LogIn, home: Home) -> None:
+    page = log_in("committee")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    page.goto(f"/pegawai/{home.employee_id}")
+    expect(page.locator("#recommendations h2")).to_have_text("Rekomendasi")
+    page.get_by_role("link", name="EN", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text(f"Employee {home.employee_id}")
+    expect(page.locator("#recommendations h2")).to_have_text("Recommendations")
+    expect(page.locator("#profile")).to_contain_text("Protected attributes")
+    expect(page.locator("#protected")).to_contain_text(re.compile("Male|Female"))
+    page.get_by_role("link", name="Fairness").click()  # the choice is remembered
+    expect(page.locator("h1")).to_have_text("Appraisal fairness")
+    page.get_by_role("link", name="ID", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Keadilan penilaian kinerja")
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "menu"),
+    [
+        ("planner", "/keadilan", "Keadilan"),
+        ("data-scientist", "/unit", "Unit"),
+        ("committee", "/model", "Model"),
+        ("admin", "/keadilan", "Keadilan"),
+    ],
+)
+def test_a_role_sees_only_its_pages(log_in: LogIn, role: str, path: str, menu: str) -> None:
+    page = log_in(role)
+    expect(page.locator("nav.menu").get_by_role("link", name=menu)).to_have_count(0)
+    response = page.goto(path)
+    assert response is not None and response.status == 403
+    expect(page.locator("h1")).to_have_text("Kesalahan 403")
+    expect(page.get_by_role("alert")).to_contain_text("tidak boleh")
+
+
+def test_every_page_loads_in_under_a_second(log_in: LogIn, home: Home, flag_id: str) -> None:
+    pages = {
+        "planner": ["/", "/unit", f"/unit/{home.largest_unit}", f"/pegawai/{home.employee_id}"],
+        "committee": ["/keadilan", f"/keadilan/tanda/{flag_id}"],
+        "data-scientist": ["/model"],
+    }
+    slow = {}
+    for role, paths in pages.items():
+        page = log_in(role)
+        for path in paths:
+            page.goto(path)
+            page.goto(path)  # the second visit: what a person waits for on a warm server
+            if (ms := load_ms(page)) >= SECOND:
+                slow[path] = ms
+        page.context.clear_cookies()
+    assert not slow, slow
