@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
@@ -18,6 +19,7 @@ from ml.serving.state import ServingState, build_state
 from ml.store import ReviewError
 from ml.training.registry import CHAMPION
 
+WORKER_THREADS = 8
 DESCRIPTION = """
 Training needs, unit plans and appraisal-fairness flags for Indonesia's civil service (ASN).
 
@@ -44,6 +46,11 @@ def create_app(
         app.state.settings = settings or get_settings()
         if getattr(app.state, "talenta", None) is None:
             app.state.talenta = build_state(app.state.settings, alias)
+        # Fewer threads than Starlette's 40: the work is CPU-bound and GIL-bound on a few
+        # cores, so more threads only queue at the GIL, and the tail grows (bench/api.py: p99
+        # 45 ms with 8, 52 ms with 40, 16 clients). Unit plans have their own limiter
+        # (routes/units.py), so a slow solve never holds one of these.
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         app.state.talenta.engine.dispose()
 

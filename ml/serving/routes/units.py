@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache, partial
 from typing import Annotated, Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Path
 
 from ml.recommend.plan import PlanLimits
@@ -20,8 +22,18 @@ router = APIRouter(prefix="/api/v1/units", tags=["units"])
 Planner = Annotated[KeyInfo, Depends(reads(Permission.PLAN_UNITS, "unit", "unit_id"))]
 
 
+# Solves may take seconds (up to ``time_limit_s``): at most this many at once, in threads of
+# their own, so that they never hold the threads the fast routes share (app.WORKER_THREADS).
+CONCURRENT_PLANS = 2
+
+
+@cache
+def _plan_threads() -> CapacityLimiter:
+    return CapacityLimiter(CONCURRENT_PLANS)  # made on first use, inside the event loop
+
+
 @router.post("/{unit_id}/training-plan", response_model=PlanPublic, responses=ERRORS)
-def post_training_plan(
+async def post_training_plan(
     unit_id: Annotated[
         str, Path(min_length=1, max_length=100, pattern=NO_NUL, examples=["BKN-U0001"])
     ],
@@ -35,4 +47,5 @@ def post_training_plan(
     limits (an integer programme solved by HiGHS), with who stays short of the yearly minimum
     and why."""
     limits = PlanLimits(**body.model_dump())
-    return service.unit_plan(state, served, loaded, unit_id, limits)
+    solve = partial(service.unit_plan, state, served, loaded, unit_id, limits)
+    return await to_thread.run_sync(solve, limiter=_plan_threads())
