@@ -73,6 +73,6 @@ def create_app(
 
 def _status(code: int):  # type: ignore[no-untyped-def]
     async def handler(_request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(error).strip("'\"")}, status_code=code)
+        return JSONResponse({"detail": str(error)}, status_code=code)
 
     return handler

@@ -44,10 +44,8 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 async def authenticated(
     request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> KeyInfo:
-    """The caller's key: the pages' login, else the bearer key (401 when missing or invalid)."""
-    key: KeyInfo | None = getattr(request.state, "key", None)  # set by the pages' login
-    if key is not None:
-        return key
+    """The caller's bearer key (401 when missing or invalid). A page session opens no API
+    route: the API takes bearer keys only, so its POSTs need no CSRF token."""
     if credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -77,13 +75,6 @@ def permitted(key: KeyInfo, permission: Permission) -> KeyInfo:
             f"roles that may: {', '.join(roles_with(permission))}",
         )
     return key
-
-
-async def current_key(request: Request, credentials: Credentials) -> KeyInfo:
-    return await authenticated(request, credentials)
-
-
-CurrentKey = Annotated[KeyInfo, Depends(current_key)]
 
 
 def require(permission: Permission) -> Callable[..., Awaitable[KeyInfo]]:

@@ -27,9 +27,12 @@ from ml.store.models import AccessEntry, ApiKey
 from ml.store.repository import utc_now
 
 # planner: training needs and plans; committee: the fairness audit and protected attributes;
-# data-scientist: models; admin: keys, models and the planners' reads.
+# data-scientist: models; admin: models and the planners' reads (keys are made on the server,
+# with `talenta keys`, by whoever runs it).
 ROLES = ("planner", "committee", "data-scientist", "admin")
 PREFIX = "tal"
+# Reviews are signed "name (key_id)" in a 200-character column: the name leaves room for the id.
+MAX_NAME = 180
 MAX_REMEMBERED = 10_000  # live keys remembered at once; past that the memory starts again
 MAX_BATCH = 500  # access-log rows in one transaction of the writer thread, at most
 
@@ -71,6 +74,8 @@ def hash_key(key: str) -> str:
 
 def key_id_of(key: str) -> str | None:
     """The id part of a well-formed key, or None."""
+    if not key.isascii() or not key.isprintable():
+        return None
     parts = key.split("_")
     if len(parts) != 3 or parts[0] != PREFIX or not parts[1] or not parts[2]:
         return None
@@ -112,6 +117,8 @@ class Keys:
             raise ApiKeyError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         if not name.strip():
             raise ApiKeyError("a key needs a name: say whose it is or what it is for")
+        if len(name.strip()) > MAX_NAME:
+            raise ApiKeyError(f"a key's name has at most {MAX_NAME} characters")
         key_id = secrets.token_hex(6)
         key = f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32).replace('_', '-')}"
         row = ApiKey(

@@ -69,6 +69,8 @@ def test_wrong_malformed_and_unknown_keys_do_not_authenticate(keys: Keys) -> Non
         made.key + "x",  # the right id, the wrong secret
         made.key.replace(key_id, "000000000000"),  # an unknown id
         f"{made.key}_extra",
+        f"tal_{key_id}\x00_{made.key.rsplit('_', 1)[1]}",  # PostgreSQL refuses NUL in text
+        f"tal_{key_id}é_{made.key.rsplit('_', 1)[1]}",
     ):
         assert keys.authenticate(attempt) is None, attempt
 
@@ -116,6 +118,12 @@ def test_the_database_refuses_an_unknown_role_too(engine: Engine) -> None:
 def test_a_key_needs_a_name(keys: Keys) -> None:
     with pytest.raises(ApiKeyError, match="name"):
         keys.create("planner", "   ")
+
+
+def test_a_name_leaves_room_for_the_key_id_in_a_review_s_signature(keys: Keys) -> None:
+    with pytest.raises(ApiKeyError, match="at most 180"):
+        keys.create("committee", "x" * 181)
+    assert keys.create("committee", "x" * 180).info.name == "x" * 180
 
 
 def test_keys_are_listed_oldest_first(keys: Keys) -> None:

@@ -23,6 +23,7 @@ from ml.serving.pages.web import (
     state_of,
 )
 from ml.serving.roles import Permission
+from ml.serving.schemas import NO_NUL
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,7 +33,9 @@ PROGRAMS = 5
 
 
 @router.get("/pegawai")
-def find(reader: Reader, nip: Annotated[str, Query(max_length=100)] = "") -> Response:
+def find(
+    reader: Reader, nip: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = ""
+) -> Response:
     """The search box in the menu: go to the employee with this NIP."""
     nip = nip.strip()
     return RedirectResponse(f"/pegawai/{quote(nip, safe='')}" if nip else "/", status_code=303)
@@ -42,14 +45,14 @@ def find(reader: Reader, nip: Annotated[str, Query(max_length=100)] = "") -> Res
 def employee_page(
     request: Request,
     reader: Reader,
-    employee_id: Annotated[str, Path(min_length=1, max_length=100)],
+    employee_id: Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)],
 ) -> Response:
     state, served = state_of(request), served_or_503(request)
+    log_read(request, reader, "employee", employee_id)  # attempts count, as in the API
     try:
         record = service.employee(state, served, employee_id)
     except service.NotFound as error:
         raise PageProblem(404, "error.not_found", detail=str(error)) from None
-    log_read(request, reader, "employee", employee_id)
     t = Translator(lang_of(request))
     profile = service.profile(record, reader.key)
     loaded = state.models.current

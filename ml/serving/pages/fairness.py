@@ -25,13 +25,14 @@ from ml.serving.pages.web import (
     state_of,
 )
 from ml.serving.roles import Permission
+from ml.serving.schemas import NO_NUL
 from ml.store import ReviewError, UnknownFlagError
 from ml.store.records import FAMILIES, STATUSES, Decision, FlagView
 
 router = APIRouter(include_in_schema=False)
 
 Committee = Annotated[Session, Depends(needs(Permission.FAIRNESS))]
-FlagId = Annotated[str, Path(min_length=1, max_length=64)]
+FlagId = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_NUL)]
 PAGE = 25
 RATERS_SHOWN = 40  # per family in the forest plot, most significant first
 SCORES_SHOWN = 20
@@ -142,7 +143,7 @@ def review(
     committee: Committee,
     flag_id: FlagId,
     decision: Annotated[str, Form(max_length=20)] = "",
-    reason: Annotated[str, Form(max_length=4000)] = "",
+    reason: Annotated[str, Form(max_length=4000, pattern=NO_NUL)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "",
 ) -> Response:
     """Append the decision to the trail under the logged-in key's name, then show the trail
@@ -170,13 +171,13 @@ def _flag(
     status: int = 200,
 ) -> Response:
     state = state_of(request)
+    if request.method == "GET":  # a POST was logged by the review itself; attempts count
+        log_read(request, committee, "flag", flag_id)
     try:
         flag = state.trail.flag(flag_id)
         trail = state.trail.trail(flag_id)
     except UnknownFlagError:
         raise PageProblem(404, "error.not_found", detail=flag_id) from None
-    if request.method == "GET":  # a POST was logged by the review itself
-        log_read(request, committee, "flag", flag_id)
     t = Translator(lang_of(request))
     chart = None
     if flag.effect is not None and flag.ci_low is not None and flag.ci_high is not None:

@@ -3,7 +3,7 @@ need-model version's calibration plot and model card."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -32,8 +32,6 @@ def models_page(
     state = state_of(request)
     t = Translator(lang_of(request))
     answer = service.models(state)
-    for model in answer["data"]:
-        _fill_aliases(state.registry, model)
     need = next(m for m in answer["data"] if m["name"] == NEED_MODEL)["versions"]
     serving = answer["serving"]
     wanted = v or (serving["model"]["version"] if serving else (need[0]["version"] if need else ""))
@@ -74,15 +72,3 @@ def models_page(
         },
         session=reader,
     )
-
-
-def _fill_aliases(registry: Any, model: dict[str, Any]) -> None:
-    """Aliases from the registered model: MLflow's version search leaves them out on a SQL
-    store, so each version's own list may be empty."""
-    try:
-        aliases: dict[str, Any] = dict(registry.get_registered_model(model["name"]).aliases)
-    except Exception:  # no such model registered yet: nothing to add
-        return
-    for version in model["versions"]:
-        named = [a for a, v in aliases.items() if str(v) == version["version"]]
-        version["aliases"] = sorted(set(version["aliases"]) | set(named))

@@ -67,7 +67,7 @@ def sign(secret: bytes, payload: dict[str, Any]) -> str:
 def unsign(secret: bytes, token: str) -> dict[str, Any] | None:
     """The payload of a token :func:`sign` made with ``secret``, or None (forged, malformed)."""
     body, _, mac = token.partition(".")
-    if not body or not mac or not hmac.compare_digest(mac, _mac(secret, "session:" + body)):
+    if not body or not mac or not _equal(mac, _mac(secret, "session:" + body)):
         return None
     try:
         payload = json.loads(_unb64(body))
@@ -110,4 +110,10 @@ def open_session(
 
 def same_token(sent: str | None, expected: str | None) -> bool:
     """Whether a form's token matches, in constant time; an empty token never does."""
-    return bool(sent) and bool(expected) and hmac.compare_digest(str(sent), str(expected))
+    return bool(sent) and bool(expected) and _equal(str(sent), str(expected))
+
+
+def _equal(a: str, b: str) -> bool:
+    # compare_digest refuses non-ASCII str (TypeError): a forged cookie or form field in
+    # latin-1 must read as "no match", not fail the page
+    return hmac.compare_digest(a.encode("utf-8", "surrogateescape"), b.encode())

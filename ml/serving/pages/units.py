@@ -25,18 +25,21 @@ from ml.serving.pages.web import (
     state_of,
 )
 from ml.serving.roles import Permission
-from ml.serving.schemas import PlanRequest
+from ml.serving.schemas import NO_NUL, PlanRequest
+from ml.serving.state import Loaded
 
 router = APIRouter(include_in_schema=False)
 
 Planner = Annotated[Session, Depends(needs(Permission.PLAN_UNITS))]
-UnitId = Annotated[str, Path(min_length=1, max_length=100)]
+UnitId = Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]
 BUDGET_PER_EMPLOYEE = 2_500_000  # the form's first suggestion, as in `talenta demo`
 
 
 @router.get("/unit")
 def units_page(
-    request: Request, planner: Planner, q: Annotated[str, Query(max_length=100)] = ""
+    request: Request,
+    planner: Planner,
+    q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
 ) -> Response:
     served = served_or_503(request)
     units = state_of(request).snapshots.units(served.info.snapshot_id)
@@ -88,7 +91,7 @@ def plan_page(
         )
     except service.NotFound as error:
         raise PageProblem(404, "error.not_found", detail=str(error)) from None
-    return _unit(request, planner, unit_id, form=form, plan=plan, error=None)
+    return _unit(request, planner, unit_id, form=form, plan=plan, error=None, loaded=loaded)
 
 
 def _detail(error: Exception) -> str:
@@ -106,14 +109,17 @@ def _unit(
     plan: dict[str, Any] | None,
     error: str | None,
     status: int = 200,
+    loaded: Loaded | None = None,
 ) -> Response:
+    """The unit's page; ``loaded`` is the model a plan on it was made with, so that the plan
+    and the heat-map come from one version even when a reload happens in between."""
     state, served = state_of(request), served_or_503(request)
+    log_read(request, planner, "unit", unit_id)  # attempts count, as in the API
     staff = state.snapshots.unit(served.info.snapshot_id, unit_id)
     if not staff:
         raise PageProblem(404, "error.not_found", detail=unit_id)
-    log_read(request, planner, "unit", unit_id)
     t = Translator(lang_of(request))
-    loaded = state.models.current
+    loaded = loaded or state.models.current
     grid = unit_needs(staff, loaded.explainer if loaded else None)
     heatmap = charts.heatmap(
         grid.employees,

@@ -25,7 +25,7 @@ from ml.serving.pages.session import (
     same_token,
 )
 from ml.serving.roles import Permission, allowed, roles_with
-from ml.serving.state import Loaded, Served, ServingState
+from ml.serving.state import Served, ServingState
 
 PACKAGE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=PACKAGE / "templates")
@@ -149,10 +149,6 @@ def served_or_503(request: Request) -> Served:
     if served is None:
         raise PageProblem(503, "error.unavailable", detail="talenta score")
     return served
-
-
-def model_or_none(request: Request) -> Loaded | None:
-    return state_of(request).models.current
 
 
 def safe_next(path: str | None) -> str:

@@ -138,3 +138,10 @@ def test_time_is_real_by_default() -> None:
     token = new_session(SECRET, info())
     payload = unsign(SECRET, token)
     assert payload and payload["e"] > time.time() + SESSION_HOURS * 3600 - 60
+
+
+@pytest.mark.parametrize("forged", ["é", "a.\xe9", "\x00", "ï¿½.ï¿½"])
+def test_a_forged_non_ascii_cookie_or_token_is_no_match_not_an_error(forged: str) -> None:
+    secret = b"s" * 32
+    assert unsign(secret, forged) is None
+    assert not same_token(forged, csrf_for(secret, "nonce"))
