@@ -4,6 +4,7 @@ served, and the loaded champion model, which a reload swaps without stopping req
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from ml.store import ReviewTrail, make_engine, migrate, session_factory
 from ml.store.keys import Keys
 from ml.store.snapshots import SnapshotInfo, Snapshots
 from ml.training.registry import CHAMPION, NEED_MODEL, connect, load_model
+
+logger = logging.getLogger(__name__)
 
 # How long a request may be answered from the snapshot seen last: `talenta score` writing a new
 # one is picked up within this many seconds, without a query per request.
@@ -106,12 +109,14 @@ class ServingState:
         return self._served
 
     def store_reachable(self) -> str | None:
-        """None, or why the store cannot be read."""
+        """None, or why the store cannot be read: the kind of error only, since /ready answers
+        anyone and a driver's message can name the host and user; the server log has it all."""
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as error:
-            return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+            logger.warning("store unreachable: %s", error)
+            return f"unreachable ({type(error).__name__}; the server log has the details)"
         return None
 
 

@@ -103,6 +103,7 @@ class Keys:
         self._ttl = cache_ttl_s
         # SHA-256 of a key that authenticated → (what it is, monotonic time it is trusted to)
         self._remembered: dict[str, tuple[KeyInfo, float]] = {}
+        self._generation = 0  # bumped by forget(): see authenticate()
         self._writer: _AccessWriter | None = None
         self._writer_lock = threading.Lock()
 
@@ -143,6 +144,7 @@ class Keys:
         if key_id is None:
             return None
         digest = hash_key(key)
+        generation = self._generation
         with self._sessions() as session:
             row = session.get(ApiKey, key_id)
             if row is None or row.revoked_at is not None:
@@ -150,7 +152,9 @@ class Keys:
             if not hmac.compare_digest(row.key_hash, digest):
                 return None
             info = _info(row)
-        if self._ttl > 0:
+        # A revocation that came while this read was under way must not be undone by
+        # remembering what the read saw.
+        if self._ttl > 0 and generation == self._generation:
             if len(self._remembered) >= MAX_REMEMBERED:
                 self._remembered.clear()
             self._remembered[digest] = (info, time.monotonic() + self._ttl)
@@ -167,6 +171,7 @@ class Keys:
 
     def forget(self, key_id: str | None = None) -> None:
         """Drop the remembered authentications (of ``key_id`` alone, when given)."""
+        self._generation += 1
         if key_id is None:
             self._remembered.clear()
             return

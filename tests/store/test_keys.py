@@ -221,3 +221,20 @@ def test_a_bad_read_row_fails_alone(keys: Keys) -> None:
     assert futures[1].exception() is not None
     assert futures[0].exception() is None and futures[2].exception() is None
     assert {r.subject_id for r in keys.access_log()} == {"E1", "E3"}
+
+
+def test_a_revocation_during_an_authentication_is_not_undone_by_its_cache(
+    engine: Engine,
+) -> None:
+    keys = Keys(session_factory(engine), cache_ttl_s=60)
+    made = keys.create("planner", "ani")
+    real = keys._sessions
+
+    def revoked_meanwhile() -> object:
+        keys.forget(made.info.key_id)  # what revoke() does, landing while the read runs
+        return real()
+
+    keys._sessions = revoked_meanwhile  # type: ignore[assignment]
+    assert keys.authenticate(made.key) is not None  # the read saw the row as it was
+    keys._sessions = real
+    assert keys.remembered(made.key) is None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+from types import SimpleNamespace
 
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
+
+from ml.serving.state import ServingState
 from tests.serving.conftest import EMPLOYEES, Home
 
 
@@ -59,3 +63,16 @@ def test_the_openapi_document_lists_every_route_behind_a_bearer_key(client: Test
         for operation in operations.values():
             secured = bool(operation.get("security"))
             assert secured == path.startswith("/api/v1/"), path
+
+
+def test_an_unreachable_store_is_reported_without_its_host_or_user() -> None:
+    # /ready answers anyone: the driver's message (host, port, user) stays in the server log
+    engine = create_engine(
+        "postgresql+psycopg://secretuser@127.0.0.1:9/nodb", connect_args={"connect_timeout": 2}
+    )
+    try:
+        detail = ServingState.store_reachable(SimpleNamespace(engine=engine))  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+    assert detail is not None and detail.startswith("unreachable")
+    assert "secretuser" not in detail and "127.0.0.1" not in detail
