@@ -84,17 +84,22 @@ def _shorten(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
+TINY = 1e-12  # spans below this are drawn as if the values were equal
+
+
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high], 1, 2 or 5 times a power of ten apart."""
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError(f"ticks need finite bounds, got {low}, {high}")
     low, high = min(low, high), max(low, high)
     span = high - low
-    if span <= 1e-9 * max(abs(low), abs(high)):  # (nearly) one value: a range as wide as it
-        span = abs(high) or 1.0
+    if span <= 1e-9 * max(abs(low), abs(high)) or span < TINY:
+        # (nearly) one value: a range as wide as it, or a unit one around values next to 0
+        # (a subnormal span would underflow the logarithm below)
+        span = abs(high) if abs(high) >= TINY else 1.0
     raw = span / max(count, 1)
     power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    step = next((m * power for m in (1, 2, 5) if m * power >= raw * (1 - 1e-9)), 10 * power)
     first = math.floor(low / step)
     last = max(math.ceil(max(high, low + span) / step), first + 1)
     # k·step, not a running sum (which drifts), printed to 12 digits: 0.30000000000000004 → 0.3

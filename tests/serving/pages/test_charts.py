@@ -7,7 +7,7 @@ import math
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ml.serving.pages import charts
@@ -35,6 +35,9 @@ def titles(root: ET.Element) -> list[str]:
     st.floats(-1e6, 1e6, allow_nan=False),
     st.integers(1, 10),
 )
+@example(5e-324, 5e-324, 1)  # subnormal values: the span underflowed the logarithm
+@example(0.0, 5e-324, 3)
+@example(-1e-20, 1e-20, 10)
 def test_ticks_cover_the_range_in_round_steps(low: float, high: float, count: int) -> None:
     ticks = charts.nice_ticks(low, high, count)
     assert ticks[0] <= min(low, high) + 1e-9 * max(1, abs(low))
