@@ -3,6 +3,7 @@ of the package and render the result; the work itself lives in the modules they 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -732,5 +733,17 @@ def _sample_plan(raw: Path, alias: str) -> None:
          out=get_settings().processed_dir / "sample_plan.csv", alias=alias)  # fmt: skip
 
 
+def main() -> None:
+    """The ``talenta`` command. A reader that stops early (``talenta … --help | grep -q …``,
+    ``| head``) is no failure: Rich and Click exit 1 on the closed pipe, which would fail the
+    whole pipeline under ``set -o pipefail``."""
+    try:
+        app()
+    except SystemExit as stop:
+        if stop.code == 1 and isinstance(stop.__context__, BrokenPipeError):
+            sys.exit(0)
+        raise
+
+
 if __name__ == "__main__":
-    app()
+    main()

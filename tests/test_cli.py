@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -215,3 +217,14 @@ def test_features_command_names_an_unparsable_cell(tmp_path: Path, workforce_dir
     assert result.exit_code == 1
     assert "appraisals.csv" in result.output and "row 6" in result.output
     assert "talenta validate" in result.output
+
+
+def test_a_reader_that_stops_early_is_no_failure() -> None:
+    # `talenta demo --help | grep -q -- --no-serve` under `set -o pipefail` (as a newcomer's
+    # script does): the closed pipe must not turn into exit 1
+    command = [sys.executable, "-c", "from ml.cli import main; main()", "demo", "--help"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    process.stdout.read(1)
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
