@@ -354,10 +354,11 @@ def score(
     """Need probability, deterministic gap and (for each employee's top needs) the reasons from
     exact TreeSHAP, per employee and competency; and, unless --no-store, the snapshot the API
     serves (profiles, model inputs, programme effects) into the store."""
+    from ml.features import build_features
     from ml.features.io import FeatureInputError, load_tables
     from ml.recommend.unit import ALL_COLUMNS
     from ml.training.registry import NEED_MODEL, RegistryError, connect, load_model
-    from ml.training.score import latest_as_of, score_workforce
+    from ml.training.score import latest_as_of, require_tables, score_workforce
 
     if out.suffix not in (".parquet", ".csv"):
         raise _fail(f"--out must end in .parquet or .csv, not {out.name!r}", 2)
@@ -370,8 +371,11 @@ def score(
             advance("reading")
             tables = load_tables(data_dir, ALL_COLUMNS)
             date = _date(as_of) if as_of else latest_as_of(tables)
+            require_tables(tables, ("position_requirements", "competency_assessments"), "scoring")
+            # built once: for the scores and for the snapshot the API serves
+            features = build_features(tables, date, progress=advance)
             scores = score_workforce(
-                tables, bundle, date, explain_top=explain_top, progress=advance
+                tables, bundle, date, explain_top=explain_top, progress=advance, features=features
             )
         except (FeatureInputError, ValueError) as e:
             raise _fail(str(e)) from None
@@ -387,10 +391,12 @@ def score(
         f"{int(scores['explained'].sum()):,} explained"
     )
     if store:
-        _materialise(tables, date, data_dir)
+        _materialise(tables, date, data_dir, features)
 
 
-def _materialise(tables: dict[str, pd.DataFrame], date: pd.Timestamp, data_dir: Path) -> None:
+def _materialise(
+    tables: dict[str, pd.DataFrame], date: pd.Timestamp, data_dir: Path, features: FeatureSet
+) -> None:
     from ml.features.io import FeatureInputError
     from ml.serving.materialise import materialise
     from ml.store.snapshots import Snapshots
@@ -398,7 +404,7 @@ def _materialise(tables: dict[str, pd.DataFrame], date: pd.Timestamp, data_dir: 
     settings = get_settings()
     with steps("materialising the snapshot the API serves", 8) as advance:
         try:
-            built = materialise(tables, date, progress=advance)
+            built = materialise(tables, date, progress=advance, features=features)
         except (FeatureInputError, ValueError) as e:
             raise _fail(str(e)) from None
         advance(f"writing {len(built.employees):,} employees to the store")

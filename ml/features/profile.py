@@ -189,16 +189,18 @@ def _competency_names(competencies: pd.DataFrame | None) -> dict[str, str]:
     )
 
 
-def json_value(value: Any) -> Any:
-    """A JSON value: None for missing, ISO dates, Python numbers (whole floats as ints)."""
+def json_value(value: Any, digits: int | None = 6) -> Any:
+    """A JSON value: None for missing, ISO dates, Python numbers; for display (``digits``
+    given) whole floats as ints and the rest rounded, otherwise the float as it is (a float32
+    becomes the float64 of the same value, exactly)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else round(value, 6)
-    if isinstance(value, int | bool | str):
+    if isinstance(value, float) and digits is not None:
+        return int(value) if value.is_integer() else round(value, digits)
+    if isinstance(value, int | bool | str | float):
         return value
     return str(value)

@@ -15,7 +15,7 @@ from ml.codes import age_band
 from ml.features import build_features
 from ml.features.pipeline import FeatureSet
 from ml.features.point_in_time import Tables
-from ml.features.profile import employee_profiles, protected_attributes
+from ml.features.profile import employee_profiles, json_value, protected_attributes
 from ml.recommend.effects import estimate_program_effects
 from ml.recommend.rank import program_records, recently_completed
 from ml.recommend.unit import known_before
@@ -34,7 +34,10 @@ class Materialised:
 
 
 def materialise(
-    tables: Tables, as_of: pd.Timestamp, progress: Callable[[str], None] | None = None
+    tables: Tables,
+    as_of: pd.Timestamp,
+    progress: Callable[[str], None] | None = None,
+    features: FeatureSet | None = None,
 ) -> Materialised:
     """Everything the API serves on ``as_of``, built from ``tables`` (protected attributes
     included: they are stored apart, for the committee, and never reach the model rows)."""
@@ -45,7 +48,8 @@ def materialise(
         "serving",
     )
     as_of = pd.Timestamp(as_of)
-    features = build_features(tables, as_of, progress=step)
+    if features is None:  # `talenta score` passes the ones it scored with
+        features = build_features(tables, as_of, progress=step)
     step("profiles")
     profiles = employee_profiles(tables, features, as_of)
     protected = _protected(tables["employees"], as_of)
@@ -92,19 +96,11 @@ def _model_rows(features: FeatureSet) -> dict[str, list[dict[str, Any]]]:
 
 
 def input_value(value: Any) -> Any:
-    """A model input as a JSON value: :func:`~ml.features.profile.json_value` unrounded.
-    A rounded input is not the model's input: LightGBM tells 0 from 3e-8 (its zero threshold is
-    1e-35), and a value moved across a split threshold changes the need probability, so the
-    API would not answer as ``talenta score`` does for the same employee."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "item"):
-        value = value.item()  # float32 → the float64 of the same value, exactly
-    if isinstance(value, int | bool | str | float):
-        return value
-    return str(value)
+    """A model input as a JSON value, unrounded. A rounded input is not the model's input:
+    LightGBM tells 0 from 3e-8 (its zero threshold is 1e-35), and a value moved across a split
+    threshold changes the need probability, so the API would not answer as ``talenta score``
+    does for the same employee."""
+    return json_value(value, digits=None)
 
 
 def _protected(employees: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, dict[str, Any]]:

@@ -55,7 +55,7 @@ def recommendations(
 ) -> dict[str, Any]:
     """Per required competency the need probability beside the deterministic gap, with its
     TreeSHAP reasons (most likely need first), and the employee's ranked programmes."""
-    rows = _rows(record)
+    rows = model_rows(record)
     explained = loaded.explainer.explain(rows, k=reasons)
     shown = {c["competency_code"]: c for c in record.profile["competencies"]}
     competencies = []
@@ -78,11 +78,7 @@ def recommendations(
             }
         )
     competencies.sort(key=lambda c: -c["need_probability"])
-    needs = {
-        c["competency_code"]: (c["need_probability"], c["last_level"], c["required_level"])
-        for c in competencies
-        if c["required_level"] is not None
-    }
+    needs = needs_of(rows, [why.need_probability for why in explained])
     ranked = rank_for_employee(
         needs, served.programs, set(record.features["completed_programs"]), top=programs
     )
@@ -105,15 +101,12 @@ def unit_plan(
             f"{u} ({n})" for u, n in state.snapshots.units(served.info.snapshot_id)[:5]
         )
         raise NotFound(f"unit {unit_id!r} has no employees in the snapshot; largest: {largest}")
+    rows = [model_rows(record) for record in staff]
+    # one call of the model for the whole unit, split back per employee
+    probability = iter(loaded.explainer.need_probability([r for own in rows for r in own]))
     candidates = []
-    for record in staff:
-        rows = _rows(record)
-        probability = loaded.explainer.need_probability(rows)
-        needs = {
-            row["competency_code"]: (float(p), row.get("last_level"), row["required_level"])
-            for row, p in zip(rows, probability, strict=True)
-            if row.get("required_level") is not None
-        }
+    for record, own in zip(staff, rows, strict=True):
+        needs = needs_of(own, [float(next(probability)) for _ in own])
         completed = set(record.features["completed_programs"])
         for c in rank_for_employee(needs, served.programs, completed, top=None):
             candidates.append({**c, "employee_id": record.employee_id})
@@ -141,10 +134,22 @@ def unit_plan(
     }
 
 
-def _rows(record: EmployeeRecord) -> list[dict[str, Any]]:
+def model_rows(record: EmployeeRecord) -> list[dict[str, Any]]:
     """The need model's input rows: the employee's features beside each competency's."""
     person = record.features["employee"]
     return [{**person, **row} for row in record.features["competencies"]]
+
+
+def needs_of(
+    rows: list[dict[str, Any]], probabilities: list[float]
+) -> dict[str, tuple[float, float | None, float]]:
+    """What :func:`~ml.recommend.rank.rank_for_employee` reads: competency code → (need
+    probability, last level, required level), for the competencies with a requirement."""
+    return {
+        row["competency_code"]: (p, row.get("last_level"), row["required_level"])
+        for row, p in zip(rows, probabilities, strict=True)
+        if row.get("required_level") is not None
+    }
 
 
 def _program(p: dict[str, Any]) -> dict[str, Any]:

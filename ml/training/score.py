@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ml.features import build_features, period_end
-from ml.features.pipeline import FeatureInputError
+from ml.features.pipeline import FeatureInputError, FeatureSet
 from ml.features.point_in_time import Tables
 from ml.training.bundle import Bundle
 from ml.training.explain import contributions, reasons_frame
@@ -30,6 +30,7 @@ def score_workforce(
     explain_top: int = 3,
     reasons: int = 3,
     progress: Callable[[str], None] | None = None,
+    features: FeatureSet | None = None,
 ) -> pd.DataFrame:
     """One row per (employee, required competency) on the roster on ``as_of``.
 
@@ -37,12 +38,14 @@ def score_workforce(
     unknown when unassessed or stale), ``need_probability``, ``log_odds`` (the model's raw score,
     which the contributions add up to), ``need_rank`` within the employee, ``explained`` and,
     on explained rows, ``reason_i_feature/label/value/contribution`` for i = 1 … ``reasons``.
+    ``features``: those of ``tables`` on ``as_of``, when the caller has built them already.
     """
     if not isinstance(bundle.model, TrainingNeedClassifier):
         raise ValueError("scoring needs the training-need model (talenta-need)")
     require_tables(tables, ("position_requirements", "competency_assessments"), "scoring")
     step = progress or (lambda _: None)
-    features = build_features(tables, as_of, progress=step)
+    if features is None:
+        features = build_features(tables, as_of, progress=step)
     rows = features.model_rows()
     step("predicting")
     X = bundle.design.matrix(rows)

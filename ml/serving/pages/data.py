@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from ml.codes import CompetencyGroup
 from ml.serving.explain import NeedExplainer
-from ml.serving.service import _rows as model_rows  # the API's model rows, not a copy of them
+from ml.serving.service import model_rows
 from ml.serving.state import ServingState
 from ml.store.models import AuditRun, Flag
 from ml.store.records import FAMILIES, FlagView

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ml.config import Settings, get_settings
+from ml.serving.deps import state_of
 from ml.serving.pages.i18n import LANGUAGES, Translator, language
 from ml.serving.pages.session import (
     CSRF_FIELD,
@@ -25,7 +26,7 @@ from ml.serving.pages.session import (
     same_token,
 )
 from ml.serving.roles import Permission, allowed, roles_with
-from ml.serving.state import Served, ServingState
+from ml.serving.state import Served
 
 PACKAGE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=PACKAGE / "templates")
@@ -74,11 +75,6 @@ class PageProblem(Exception):
         self.status = status
         self.key = key
         self.values = values
-
-
-def state_of(request: Request) -> ServingState:
-    state: ServingState = request.app.state.talenta
-    return state
 
 
 def settings_of(request: Request) -> Settings:
