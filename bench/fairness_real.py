@@ -36,7 +36,7 @@ from scipy.sparse.linalg import spsolve
 from scipy.stats import spearmanr
 
 import ml.fairness.audit as audit
-from ml.ingest import ingest
+from ml.contract.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"

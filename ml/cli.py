@@ -14,16 +14,16 @@ from pydantic import ValidationError
 
 from ml.config import get_settings
 from ml.console import console, err_console, frame_table, steps, violations_table
-from ml.ingest import IngestError, ingest
-from ml.synth import SynthConfig, Workforce, generate_workforce, write_workforce
-from ml.synth.generator import progress_steps
-from ml.tables import Format, Violation
-from ml.validation import (
+from ml.contract.ingest import IngestError, ingest
+from ml.contract.tables import Format, Violation
+from ml.contract.validation import (
     UnknownTableError,
     ValidationReport,
     validate_directory,
     write_violations,
 )
+from ml.synth import SynthConfig, Workforce, generate_workforce, write_workforce
+from ml.synth.generator import progress_steps
 
 if TYPE_CHECKING:
     from ml.features import FeatureSet

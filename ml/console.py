@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ml.tables import Violation
+from ml.contract.tables import Violation
 
 console = Console()
 err_console = Console(stderr=True)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ml.expressions import ExpressionError, evaluate
+from ml.contract.expressions import ExpressionError, evaluate
 
 FRAME = pd.DataFrame({"a": ["1", "2", None], "b": ["x", "y", "z"], "c": ["10", "20", "30"]})
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ml.ingest import IngestError, ingest, load_mapping
-from ml.validation import validate_directory
+from ml.contract.ingest import IngestError, ingest, load_mapping
+from ml.contract.validation import validate_directory
 from tests.conftest import MAPPINGS, external
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ml.tables import Violation
-from ml.validation import validate_directory
+from ml.contract.tables import Violation
+from ml.contract.validation import validate_directory
 
 
 def corrupt(

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from ml.contract import protected
 from ml.fairness.groups import GroupAuditConfig, group_disparity
 from ml.fairness.raters import RaterAuditConfig, differential_functioning, rater_effects
-from ml.fairness.residuals import ATTRIBUTE_COLUMNS, audit_frame
+from ml.fairness.residuals import ORGANISATION_COLUMNS, audit_frame
 from ml.fairness.scores import curve_breaks, predikat_mismatches, score_flags
 from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
-from ml.training.train import protected_attributes
 
-ATTRIBUTES = ("gender", "age_band")
+ATTRIBUTES = protected.ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def run_audit(
         raise ValueError(f"{data_dir}: the audit needs an appraisals table")
     frame, target = audit_frame(
         tables,
-        protected_attributes(data_dir, ATTRIBUTE_COLUMNS),
+        protected.read(data_dir, ORGANISATION_COLUMNS),
         role=config.role,
         folds=config.folds,
         seed=config.seed,

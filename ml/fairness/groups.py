@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ml.contract import protected
 from ml.fairness.statistics import Z95, bh_qvalues, cluster_means, two_sided_p
 
 TOP = ("SANGAT_BAIK",)
@@ -39,7 +40,7 @@ class GroupAuditConfig:
 
 def group_disparity(
     frame: pd.DataFrame,
-    attributes: Sequence[str] = ("gender", "age_band"),
+    attributes: Sequence[str] = protected.ATTRIBUTES,
     scopes: Sequence[str] = ("agency_id", "region"),
     config: GroupAuditConfig | None = None,
 ) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ml.contract import protected
 from ml.fairness.statistics import Z95, bh_qvalues, cluster_means, empirical_bayes, two_sided_p
 
 COLUMNS = ["rater_id", "kind", "group", "n", "effect", "ci_low", "ci_high", "q_value", "flagged"]
@@ -67,7 +68,7 @@ def rater_effects(frame: pd.DataFrame, config: RaterAuditConfig | None = None) -
 
 def differential_functioning(
     frame: pd.DataFrame,
-    attributes: Sequence[str] = ("gender", "age_band"),
+    attributes: Sequence[str] = protected.ATTRIBUTES,
     config: RaterAuditConfig | None = None,
 ) -> pd.DataFrame:
     """Per rater and protected group: the rater's mean residual for the group minus the same

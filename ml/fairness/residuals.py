@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold
 
-from ml.codes import age_band
+from ml.contract import protected
 from ml.fairness.statistics import cluster_means, empirical_bayes
 from ml.features.point_in_time import Tables
 from ml.training.appraisal import ExpectedAppraisalRegressor
@@ -19,7 +19,10 @@ from ml.training.design import Design
 
 FOLDS = 5
 ROUNDS = 2
-ATTRIBUTE_COLUMNS = ("employee_id", "gender", "birth_year", "unit_id", "region", "agency_id")
+# Besides the protected attributes, the audit reads where a person works: group comparisons
+# are made within units, regions and agencies.
+ORGANISATION_COLUMNS = ("unit_id", "region", "agency_id")
+ATTRIBUTE_COLUMNS = ("employee_id", *protected.SOURCE_COLUMNS, *ORGANISATION_COLUMNS)
 
 
 def audit_frame(
@@ -72,10 +75,9 @@ def audit_frame(
     frame = frame.merge(attributes, on="employee_id", how="left", suffixes=("", "_employee"))
     if "agency_id_employee" in frame:
         frame["agency_id"] = frame["agency_id"].fillna(frame.pop("agency_id_employee"))
-    year = frame["period_end"].dt.year.to_numpy()
-    birth = frame["birth_year"].to_numpy(np.float64, na_value=np.nan)
-    frame["age_band"] = age_band(year - birth)
-    frame["gender"] = frame["gender"].astype("object").fillna("")
+    derived = protected.derive(frame, frame["period_end"].dt.year.to_numpy())
+    frame["age_band"] = derived["age_band"].to_numpy()
+    frame["gender"] = derived["gender"].to_numpy()
     return frame, target
 
 

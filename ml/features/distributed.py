@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from ml.contract.schemas import TABLES
+from ml.contract.tables import find_table, parse_column  # the same typing as the pandas engine
 from ml.features.pipeline import (
     INPUT_COLUMNS,
     FeatureInputError,
@@ -26,8 +28,6 @@ from ml.features.pipeline import (
     wide_column_order,
 )
 from ml.features.point_in_time import Tables
-from ml.schemas import TABLES
-from ml.tables import find_table, parse_column  # the same typing as the pandas engine
 
 PARTITIONED = ("employees", "competency_assessments", "appraisals", "trainings")
 REFERENCE = ("competencies", "position_requirements", "training_catalog")

@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.codes import PNS_GRADES, PPPK_GRADES, Education
+from ml.contract.codes import PNS_GRADES, PPPK_GRADES, Education
 
 EDUCATION_RANK = {e.value: i + 1 for i, e in enumerate(Education)}
-PROTECTED = ("gender", "birth_year")
 
 
 def employee_features(employees: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

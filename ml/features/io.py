@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ml.contract.schemas import TABLES
+from ml.contract.tables import TableError, find_table, read_table
 from ml.features.pipeline import INPUT_COLUMNS, FeatureInputError, FeatureSet
 from ml.features.point_in_time import Tables
-from ml.schemas import TABLES
-from ml.tables import TableError, find_table, read_table
 
 
 def load_tables(data_dir: Path, columns: dict[str, tuple[str, ...]] | None = None) -> Tables:

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ml.codes import competency_group_of
+from ml.contract.codes import competency_group_of
+from ml.contract.schemas import TABLES
+from ml.contract.tables import empty_table
 from ml.features.appraisals import appraisal_features
 from ml.features.assessments import ability_estimate, assessment_features, deterministic_gap
 from ml.features.employees import employee_features
 from ml.features.keys import Keys, code_of, expand, months_before
 from ml.features.point_in_time import DATED, Tables, known_rows, period_end
 from ml.features.trainings import competency_training_features, employee_training_features
-from ml.schemas import TABLES
 from ml.scoring import BRIN_3_2023
-from ml.tables import empty_table
 
 # Per-competency features are stored as float32: levels, JP, months and scores need no more
 # than 7 significant digits, and at national scale (tens of millions of rows) it halves memory.
@@ -84,8 +84,8 @@ def build_features(
     Parameters
     ----------
     tables : dict of str to DataFrame
-        Typed contract tables (see ``ml.tables``); ``employees`` is required, the others are
-        used when present.
+        Typed contract tables (see ``ml.contract.tables``); ``employees`` is required, the others
+        are used when present.
     as_of : Timestamp or ISO date
         Nothing dated after it is read (see :mod:`ml.features.point_in_time`).
     """

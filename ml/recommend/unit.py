@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from ml.contract import protected
+from ml.contract.schemas import TABLES
 from ml.features.io import load_tables
 from ml.features.point_in_time import Tables
 from ml.recommend.effects import estimate_program_effects
 from ml.recommend.plan import Plan, PlanLimits, plan_unit
 from ml.recommend.rank import candidate_gains, recently_completed
-from ml.schemas import TABLES
 from ml.scoring import development_hours_by_employee
 from ml.training.bundle import Bundle
 from ml.training.score import latest_as_of, require_tables, score_workforce
 
 ALL_COLUMNS = {name: tuple(spec.columns) for name, spec in TABLES.items()}
-PROTECTED = ("gender", "birth_year")
 
 
 def known_before(tables: Tables, as_of: pd.Timestamp) -> Tables:
@@ -58,7 +58,7 @@ def plan_for_unit(
     step("reading")
     # Everything but the protected attributes: recommendations never see gender or age.
     columns = {**ALL_COLUMNS, "employees": tuple(
-        c for c in ALL_COLUMNS["employees"] if c not in PROTECTED
+        c for c in ALL_COLUMNS["employees"] if c not in protected.SOURCE_COLUMNS
     )}  # fmt: skip
     tables = load_tables(data_dir, columns)
     require_tables(

@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ml.codes import age_band
+from ml.contract import protected
 from ml.features import build_features
 from ml.features.pipeline import FeatureSet
 from ml.features.point_in_time import Tables
@@ -106,7 +105,7 @@ def input_value(value: Any) -> Any:
 def _protected(employees: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, dict[str, Any]]:
     out = protected_attributes(employees)
     if "birth_year" in employees.columns:
-        ages = as_of.year - employees["birth_year"].to_numpy(dtype=np.float64, na_value=np.nan)
-        for employee_id, band in zip(employees["employee_id"], age_band(ages), strict=True):
+        bands = protected.age_band_in(employees["birth_year"], as_of.year)
+        for employee_id, band in zip(employees["employee_id"], bands, strict=True):
             out[str(employee_id)]["age_band"] = str(band) or None
     return out

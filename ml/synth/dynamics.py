@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ml.codes import PositionType as PT
-from ml.codes import age_band
+from ml.contract.codes import PositionType as PT
+from ml.contract.protected import age_band
 from ml.scoring import predikat_kinerja_many
 from ml.synth.config import SynthConfig
 from ml.synth.org import Organisation

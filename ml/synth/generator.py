@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ml.schemas import TABLES
+from ml.contract.schemas import TABLES
+from ml.contract.tables import Format, write_table
 from ml.synth.config import SynthConfig
 from ml.synth.dynamics import Simulation, competency_slots, program_arrays
 from ml.synth.org import Organisation, build_organisation, position_requirements
 from ml.synth.reference import AGENCIES, CATALOG, MANAGERIAL, SOCIO_CULTURAL, TECHNICAL
-from ml.tables import Format, write_table
 
 GROUND_TRUTH = "ground_truth"
 TRUTH_NAMES = (

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ml.codes import PNS_GRADES, PPPK_GRADES
-from ml.codes import PositionType as PT
+from ml.contract.codes import PNS_GRADES, PPPK_GRADES
+from ml.contract.codes import PositionType as PT
 from ml.synth.config import SynthConfig
 from ml.synth.reference import AGENCIES, GENERAL_CODES, SERVICE_SPECIALISATIONS, Agency
 

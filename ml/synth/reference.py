@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ml.codes import PositionType as PT
+from ml.contract.codes import PositionType as PT
 
 MANAGERIAL = {
     "M1": "Integritas",

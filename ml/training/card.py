@@ -13,6 +13,7 @@ matplotlib.use("Agg")  # files only: training runs on servers without a display
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ml.contract import protected
 from ml.markdown import markdown_table
 from ml.training.train import TrainResult
 
@@ -106,7 +107,7 @@ def model_card(result: TrainResult) -> str:
         "gaps in true- and false-positive rates between groups; a group with fewer than 50 "
         "positives (negatives) is shown but left out of the TPR (FPR) gap, its rate being noise.",
     ]
-    for attribute in ("gender", "age_band"):
+    for attribute in protected.ATTRIBUTES:
         key = f"test_equalized_odds_difference_{attribute}"
         sections += [
             f"### {attribute} — equalized-odds difference {_fmt(m.get(key))}",

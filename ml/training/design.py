@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# Never model inputs (UU 27/2022, DESIGN §4): read by the fairness audit alone.
-PROTECTED = frozenset({"gender", "birth_year", "age", "age_band"})
+# Protected attributes are never model inputs (UU 27/2022): read by the fairness audit alone.
+from ml.contract.protected import NEVER_MODEL_INPUTS
+
 # Keys, dates and labels of an example: not features.
 NOT_FEATURES = frozenset(
     {"employee_id", "as_of", "label_level", "label_date", "need", "last_assessed_on"}
@@ -37,7 +38,7 @@ class Design:
         """Every usable column of ``frame``: numbers as numbers, text as categories (values
         seen in ``frame``), dates and the excluded, key and label columns left out."""
         skip = NOT_FEATURES | set(exclude)
-        protected = sorted(PROTECTED & set(frame.columns) - skip)
+        protected = sorted(NEVER_MODEL_INPUTS & set(frame.columns) - skip)
         if protected:
             raise DesignError(f"protected attributes cannot be model inputs: {protected}")
         numeric, categorical = [], {}

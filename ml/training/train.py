@@ -12,13 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ml.codes import AGE_BANDS, age_band
+from ml.contract import protected
+from ml.contract.protected import AGE_BANDS
 from ml.features import build_training_examples
 from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
 from ml.features.point_in_time import Tables
-from ml.schemas import TABLES
-from ml.tables import find_table, read_table
 from ml.training.appraisal import ExpectedAppraisalRegressor
 from ml.training.appraisal_examples import APPRAISAL_NOT_FEATURES, appraisal_examples
 from ml.training.baseline import carried_forward_gap, logistic_baseline, logistic_inputs
@@ -38,7 +37,6 @@ from ml.training.need import TrainingNeedClassifier
 from ml.training.oracle import load_latent_levels, oracle_score
 
 Progress = Callable[[str], None]
-PROTECTED_ATTRIBUTES = ("gender", "age_band")
 
 
 @dataclass(frozen=True)
@@ -76,18 +74,6 @@ class TrainResult:
     @property
     def gates_passed(self) -> bool:
         return all(g.passed for g in self.gate_results)
-
-
-def protected_attributes(
-    data_dir: Path, columns: tuple[str, ...] = ("employee_id", "gender", "birth_year")
-) -> pd.DataFrame:
-    """employee_id, gender and birth_year (and any other ``columns`` of employees): read for
-    fairness evaluation and audit only, never handed to a model."""
-    path = find_table(data_dir, "employees")
-    if path is None:
-        raise ValueError(f"{data_dir}: no employees table")
-    table, _ = read_table(path, TABLES["employees"], columns)
-    return table.frame
 
 
 def train(
@@ -183,16 +169,10 @@ def _need(
         metrics["oracle_gap_roc_auc"] = metrics["oracle_roc_auc"] - metrics["test_roc_auc"]
 
     # Error rates by protected group, on the test rows (attributes joined here, for this alone).
-    people = protected_attributes(data_dir).set_index("employee_id")
-    joined = people.reindex(split.test["employee_id"])
-    groups = {
-        "gender": joined["gender"].astype("object").fillna("").to_numpy(),
-        "age_band": age_band(
-            split.test_as_of.year - joined["birth_year"].to_numpy(np.float64, na_value=np.nan)
-        ),
-    }
+    people = protected.read(data_dir).set_index("employee_id")
+    groups = protected.derive(people.reindex(split.test["employee_id"]), split.test_as_of.year)
     measured = []
-    for attribute in PROTECTED_ATTRIBUTES:
+    for attribute in protected.ATTRIBUTES:
         values = pd.Series(groups[attribute], dtype="object").replace("", None).to_numpy()
         rates: GroupErrorRates = error_rates_by_group(y_test, p, values, config.threshold)
         tables[f"need_fairness_{attribute}"] = _in_band_order(rates.table)
@@ -271,15 +251,10 @@ def _appraisal(
     predicted = model.predict(design.matrix(test))
     scores = regression_scores(test["rating_value"].to_numpy(), predicted)
     metrics = {f"appraisal_test_{k}": float(v) for k, v in scores.items()}
-    people = protected_attributes(data_dir).set_index("employee_id").reindex(test["employee_id"])
-    residual = test["rating_value"].to_numpy() - predicted
+    people = protected.read(data_dir).set_index("employee_id").reindex(test["employee_id"])
     year = test["period_end"].dt.year.to_numpy()
-    residuals = pd.DataFrame(
-        {
-            "gender": people["gender"].astype("object").fillna("").to_numpy(),
-            "age_band": age_band(year - people["birth_year"].to_numpy(np.float64, na_value=np.nan)),
-            "residual": residual,
-        }
+    residuals = protected.derive(people, year).assign(
+        residual=test["rating_value"].to_numpy() - predicted
     )
     table = pd.concat(
         [
@@ -288,7 +263,7 @@ def _appraisal(
             .rename_axis("group")
             .reset_index()
             .assign(attribute=a)
-            for a in PROTECTED_ATTRIBUTES
+            for a in protected.ATTRIBUTES
         ]
     )[["attribute", "group", "size", "mean", "sem"]]
     table = table.rename(columns={"size": "n", "mean": "mean_residual", "sem": "standard_error"})

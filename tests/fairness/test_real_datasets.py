@@ -13,8 +13,8 @@ from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_r
 from scipy.sparse.linalg import spsolve
 from scipy.stats import spearmanr
 
+from ml.contract.ingest import ingest
 from ml.fairness.audit import AuditConfig, AuditResult, run_audit
-from ml.ingest import ingest
 from tests.conftest import MAPPINGS, external
 
 pytestmark = pytest.mark.slow

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from ml.contract.validation import validate_directory
 from ml.features.point_in_time import Tables
-from ml.validation import validate_directory
 
 
 @pytest.fixture(scope="session")

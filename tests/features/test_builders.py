@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ml.contract.protected import SOURCE_COLUMNS as PROTECTED
 from ml.features import build_features, build_training_examples
-from ml.features.employees import PROTECTED
 
 A = "198001012005011001"
 B = "199002022015012002"

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ml.contract.validation import validate_directory
 from ml.synth import SynthConfig, Workforce, generate_workforce, write_workforce
 from ml.synth.generator import progress_steps
 from ml.synth.reference import AGENCIES
-from ml.validation import validate_directory
 
 
 @pytest.fixture(scope="module")

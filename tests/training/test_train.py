@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ml.training.design import PROTECTED
+from ml.contract.protected import NEVER_MODEL_INPUTS as PROTECTED
 from ml.training.train import TrainResult
 
 REQUIRED = ("test_roc_auc", "oracle_roc_auc", "test_pr_auc", "test_brier", "test_ece")

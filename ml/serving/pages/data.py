@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
-from ml.codes import CompetencyGroup
+from ml.contract.codes import CompetencyGroup
 from ml.serving.explain import NeedExplainer
 from ml.serving.service import model_rows
 from ml.serving.state import ServingState

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ml.schemas import DTYPES, TABLES, Severity, TableSpec
+from ml.contract.schemas import DTYPES, TABLES, Severity, TableSpec
 
 Format = Literal["csv", "parquet"]
 

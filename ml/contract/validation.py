@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 
-from ml.schemas import REFERENCES, TABLES, Reference
-from ml.tables import LoadedTable, TableError, Violation, find_table, read_table
+from ml.contract.schemas import REFERENCES, TABLES, Reference
+from ml.contract.tables import LoadedTable, TableError, Violation, find_table, read_table
 
 # Every other table refers to employees, so a directory without it cannot be checked.
 ALWAYS_REQUIRED = ("employees",)

@@ -41,9 +41,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from ml.expressions import ExpressionError, evaluate
-from ml.schemas import TABLES
-from ml.validation import ValidationReport, validate_directory
+from ml.contract.expressions import ExpressionError, evaluate
+from ml.contract.schemas import TABLES
+from ml.contract.validation import ValidationReport, validate_directory
 
 
 class IngestError(Exception):

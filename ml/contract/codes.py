@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-import numpy as np
-
 
 class PositionType(StrEnum):
     """Jenis jabatan: JPT (senior executives), administrator, pengawas, pelaksana, fungsional."""
@@ -115,15 +113,3 @@ def competency_group_of(code: str) -> CompetencyGroup:
     if code.startswith("T-"):
         return CompetencyGroup.TEKNIS
     return CompetencyGroup.MANAJERIAL
-
-
-AGE_BANDS = ((0, "<30"), (30, "30-39"), (40, "40-49"), (50, "50+"))
-
-
-def age_band(age: np.ndarray) -> np.ndarray:
-    """Protected age bands of the fairness audit: <30, 30-39, 40-49, 50+ (NaN age: "")."""
-    age = np.asarray(age, dtype=np.float64)
-    bounds = np.array([lo for lo, _ in AGE_BANDS[1:]])
-    labels = np.array([label for _, label in AGE_BANDS], dtype=object)
-    bands = labels[np.searchsorted(bounds, np.nan_to_num(age, nan=-1), side="right")]
-    return np.where(np.isnan(age), "", bands)

@@ -2,7 +2,7 @@
 
 Each table is declared once as a :class:`TableSpec`: its columns (kind, nullability, value
 checks), its key, and the rules that relate columns of one row. From that one declaration come the
-pandera schema (per-column rules), the parser's target types (see ``ml.tables``) and the
+pandera schema (per-column rules), the parser's target types (see ``ml.contract.tables``) and the
 cross-column rules. Rules that relate tables (a rater must be an employee) are in
 :data:`REFERENCES`.
 """
@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from ml.codes import (
+from ml.contract.codes import (
     COMPETENCY_CODE,
     NIP,
     PERIOD,
@@ -39,7 +39,7 @@ Kind = Literal["str", "int", "float", "date"]
 Severity = Literal["ERROR", "WARNING"]
 
 
-# The pandas type each kind is read into (``ml.tables``).
+# The pandas type each kind is read into (``ml.contract.tables``).
 DTYPES = {"str": "str", "int": "Int64", "float": "float64", "date": "datetime64[ns]"}
 
 

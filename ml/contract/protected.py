@@ -1,0 +1,91 @@
+"""Protected attributes: the one owner of which they are, how they are read and derived, and
+who may see them.
+
+Under UU 27/2022 (Pelindungan Data Pribadi) and the merit system (PP 11/2017), a civil servant's
+gender and age may be used to *check* that appraisals and models treat groups alike, never to
+*decide* about a person. So in Talenta:
+
+- the source columns (``SOURCE_COLUMNS``) of ``employees`` and everything derived from them
+  (``DERIVED``) are never model inputs (``ml.training.design`` refuses them);
+- the fairness audit and the models' group metrics read them through ``read`` and ``derive``
+  alone, after the models have done their work;
+- only roles holding the ``read protected attributes`` permission (the merit committee, see
+  ``ml.serving.roles``) see them in the API and the pages; ``VISIBLE_TO`` names those roles here so
+  that the serving layer can check itself against it.
+
+``ATTRIBUTES`` are the group attributes audited by default: gender (``L``/``P``) and the age band
+at the time of the rating (``AGE_BANDS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ml.contract.tables import TABLES, find_table, read_table
+
+# Columns of the employees table that are protected.
+SOURCE_COLUMNS: tuple[str, ...] = ("gender", "birth_year")
+# Attributes computed from them; just as protected.
+DERIVED: tuple[str, ...] = ("age", "age_band")
+# What the audit and the models' group metrics compare by default.
+ATTRIBUTES: tuple[str, ...] = ("gender", "age_band")
+# Never a model input, whatever a frame calls itself.
+NEVER_MODEL_INPUTS: frozenset[str] = frozenset(SOURCE_COLUMNS + DERIVED)
+# The roles that may see protected attributes (the serving layer's grants must agree).
+VISIBLE_TO: frozenset[str] = frozenset({"committee"})
+
+AGE_BANDS = ((0, "<30"), (30, "30-39"), (40, "40-49"), (50, "50+"))
+
+
+class ProtectedAttributeError(ValueError):
+    """A data directory whose protected attributes cannot be read; the message names it."""
+
+
+def age_band(age: np.ndarray) -> np.ndarray:
+    """Age bands of the fairness audit: <30, 30-39, 40-49, 50+ (NaN age: "")."""
+    age = np.asarray(age, dtype=np.float64)
+    bounds = np.array([lo for lo, _ in AGE_BANDS[1:]])
+    labels = np.array([label for _, label in AGE_BANDS], dtype=object)
+    bands = labels[np.searchsorted(bounds, np.nan_to_num(age, nan=-1), side="right")]
+    return np.where(np.isnan(age), "", bands)
+
+
+def age_band_in(birth_year: pd.Series | np.ndarray, year: int | np.ndarray) -> np.ndarray:
+    """The age band of people born in ``birth_year`` during ``year`` (missing birth year: "")."""
+    birth = (
+        birth_year.to_numpy(np.float64, na_value=np.nan)
+        if isinstance(birth_year, pd.Series)
+        else np.asarray(birth_year, dtype=np.float64)
+    )
+    return age_band(np.asarray(year, dtype=np.float64) - birth)
+
+
+def read(data_dir: Path, extra: Sequence[str] = ()) -> pd.DataFrame:
+    """``employee_id`` and the protected columns of ``data_dir``'s employees (and any ``extra``
+    columns of that table, e.g. the unit a group comparison is made within)."""
+    path = find_table(data_dir, "employees")
+    if path is None:
+        raise ProtectedAttributeError(f"{data_dir}: no employees table")
+    columns = tuple(dict.fromkeys(("employee_id", *SOURCE_COLUMNS, *extra)))
+    table, _ = read_table(path, TABLES["employees"], columns)
+    return table.frame
+
+
+def derive(people: pd.DataFrame, year: int | np.ndarray) -> pd.DataFrame:
+    """The audited attributes of ``people`` (rows of ``read``) in ``year`` (one year, or one per
+    row): ``gender`` with missing as "" and ``age_band``; one row per input row."""
+    gender = (
+        people["gender"].astype("object").fillna("").to_numpy()
+        if "gender" in people
+        else np.full(len(people), "", dtype=object)
+    )
+    bands = (
+        age_band_in(people["birth_year"], year)
+        if "birth_year" in people
+        else np.full(len(people), "", dtype=object)
+    )
+    return pd.DataFrame({"gender": gender, "age_band": bands}, index=people.index)
