@@ -1,10 +1,14 @@
-"""``talenta``: the command line (DESIGN §6). Commands validate their options, call one function
-of the package and render the result; the work itself lives in the modules they call."""
+"""``talenta``: the command line. Commands parse their options, call one job of
+``ml.pipelines`` (or one function of the package) and print its result; the work itself lives
+in the modules they call. A ``TalentaError`` (something the user can fix) prints as one line and
+exits 1 (2 for a bad option); any other exception is a bug and keeps its traceback."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,12 +26,19 @@ from ml.contract.validation import (
     validate_directory,
     write_violations,
 )
-from ml.synth import SynthConfig, Workforce, generate_workforce, write_workforce
-from ml.synth.generator import progress_steps
+from ml.errors import TalentaError
+from ml.synth import SynthConfig
 
 if TYPE_CHECKING:
-    from ml.features import FeatureSet
+    from ml.pipelines.audit import Audited
+    from ml.pipelines.demo import DemoKeys
+    from ml.pipelines.featurise import Featurised
+    from ml.pipelines.generate import Generated
+    from ml.pipelines.score import Scored
+    from ml.pipelines.train import TrainingOutcome
+    from ml.recommend.unit import UnitPlan
     from ml.training.gates import GateResult, Gates
+    from ml.training.registry import Promotion
 
 app = typer.Typer(
     name="talenta",
@@ -41,6 +52,15 @@ app = typer.Typer(
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     return typer.Exit(code)
+
+
+@contextmanager
+def _user_errors(code: int = 1) -> Iterator[None]:
+    """A ``TalentaError`` as one line and exit ``code``; anything else is a bug: let it show."""
+    try:
+        yield
+    except TalentaError as e:
+        raise _fail(str(e), code) from None
 
 
 @app.command(
@@ -83,16 +103,19 @@ def generate(
         )  # fmt: skip
     except ValueError as e:
         raise _fail(str(e), 2) from None
-    workforce = _generate(config, out, fmt)  # type: ignore[arg-type]
-    sizes = ", ".join(f"{name} {len(frame):,}" for name, frame in workforce.tables.items())
-    console.print(f"wrote {out}: {sizes}")
+    _show_generated(_generate(config, out, fmt))  # type: ignore[arg-type]
 
 
-def _generate(config: SynthConfig, out: Path, fmt: Format) -> Workforce:
-    with steps(f"generating {config.employees:,} employees", progress_steps(config)) as advance:
-        workforce = generate_workforce(config, advance)
-        write_workforce(workforce, out, fmt, advance)
-    return workforce
+def _generate(config: SynthConfig, out: Path, fmt: Format) -> Generated:
+    from ml.pipelines.generate import generate, generation_steps
+
+    with steps(f"generating {config.employees:,} employees", generation_steps(config)) as advance:
+        return generate(config, out, fmt, advance)
+
+
+def _show_generated(generated: Generated) -> None:
+    sizes = ", ".join(f"{name} {n:,}" for name, n in generated.sizes.items())
+    console.print(f"wrote {generated.out}: {sizes}")
 
 
 def _print_report(report: ValidationReport, limit: int) -> None:
@@ -193,52 +216,24 @@ def features(
     ] = None,
 ) -> None:
     """Point-in-time features of every employee: competency profiles from their history."""
-    from ml.features import build_features
-    from ml.features.io import FeatureInputError, load_tables, write_features
+    from ml.pipelines.featurise import ENGINES, STEPS, featurise
 
     date = _date(as_of)
-    if engine not in ("pandas", "dask"):
+    if engine not in ENGINES:
         raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
-    with steps(f"features as of {date:%Y-%m-%d} ({engine})", 6) as advance:
-        try:
-            if engine == "dask":
-                result = _features_on_dask(data_dir, date, scheduler, partitions, advance)
-            else:
-                advance("reading")
-                tables = load_tables(data_dir)
-                result = build_features(tables, date, progress=advance)
-        except FeatureInputError as e:
-            raise _fail(str(e)) from None
-        advance("writing")
-        write_features(result, out, employees_out)
+    with _user_errors(), steps(f"features as of {date:%Y-%m-%d} ({engine})", STEPS) as advance:
+        result = featurise(
+            data_dir, date, out, employees_out, engine=engine,
+            scheduler=scheduler, partitions=partitions, progress=advance,
+        )  # fmt: skip
+    _show_featurised(result)
+
+
+def _show_featurised(result: Featurised) -> None:
     console.print(
-        f"wrote {out}: {len(result.competencies):,} employee-competency rows, "
-        f"{len(result.employees):,} employees"
+        f"wrote {result.out}: {len(result.features.competencies):,} employee-competency rows, "
+        f"{len(result.features.employees):,} employees"
     )
-
-
-def _features_on_dask(
-    data_dir: Path,
-    as_of: pd.Timestamp,
-    scheduler: str | None,
-    partitions: int | None,
-    advance: Callable[[str], None],
-) -> FeatureSet:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise _fail("--engine dask needs the extra: pip install 'talenta[dask]'", 2) from None
-    from ml.features.distributed import build_features_dask
-
-    if scheduler:
-        with Client(scheduler) as client:
-            return build_features_dask(
-                data_dir, as_of, client=client, n_partitions=partitions, progress=advance
-            )
-    with LocalCluster(processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
-        return build_features_dask(
-            data_dir, as_of, client=client, n_partitions=partitions, progress=advance
-        )
 
 
 def _gates(path: Path | None) -> Gates:
@@ -266,16 +261,22 @@ def train(
     """Train the training-need and expected-appraisal models, evaluate them (baselines, oracle
     on generated data, calibration, error rates by group), log one MLflow run, register both
     models with alias `challenger`, and print the model card's summary."""
-    from ml.training.workflow import train_and_register
+    from ml.pipelines.train import train_and_register
+    from ml.training.train import TrainingConfig
 
     thresholds = _gates(gates)
     if not data_dir.is_dir():
         raise _fail(f"{data_dir}: no such directory", 2)
-    try:
-        with steps("training", 6) as advance:
-            outcome = train_and_register(data_dir, get_settings(), thresholds, seed, advance)
-    except ValueError as e:
-        raise _fail(str(e)) from None
+    with _user_errors(), steps("training", 6) as advance:
+        outcome = train_and_register(
+            data_dir, get_settings(), TrainingConfig(gates=thresholds, seed=seed), advance
+        )
+    _show_training(outcome)
+    if promote and not _promote(outcome.registered.need_version, thresholds):
+        raise typer.Exit(1)
+
+
+def _show_training(outcome: TrainingOutcome) -> None:
     result, registered = outcome.result, outcome.registered
     summary = pd.DataFrame(outcome.summary, columns=["metric", "value"])
     console.print(frame_table(summary, "need model (test employees, after the training period)"))
@@ -285,8 +286,6 @@ def train(
         f"talenta-expected-appraisal v{registered.appraisal_version} → alias challenger; "
         f"model card: {outcome.card_path}"
     )
-    if promote and not _promote(registered.need_version, thresholds):
-        raise typer.Exit(1)
 
 
 def _gate_frame(results: list[GateResult]) -> pd.DataFrame:
@@ -298,12 +297,15 @@ def _gate_frame(results: list[GateResult]) -> pd.DataFrame:
 
 def _promote(version: str | None, thresholds: Gates) -> bool:
     """Promote through the gates; print the outcome and return whether champion moved."""
-    from ml.training.registry import RegistryError, connect, promote
+    from ml.pipelines.train import promote_models
 
-    try:
-        outcome = promote(connect(get_settings()), version, thresholds)
-    except RegistryError as e:
-        raise _fail(str(e)) from None
+    with _user_errors():
+        outcome = promote_models(get_settings(), version, thresholds)
+    _show_promotion(outcome)
+    return outcome.promoted
+
+
+def _show_promotion(outcome: Promotion) -> None:
     if not outcome.promoted:
         console.print(frame_table(_gate_frame(outcome.gates), "gates"))
         failed = "; ".join(g.message for g in outcome.gates if not g.passed)
@@ -312,12 +314,11 @@ def _promote(version: str | None, thresholds: Gates) -> bool:
             f"`champion` unchanged: {failed}",
             soft_wrap=True,
         )
-        return False
+        return
     console.print(
         f"[green]champion[/]: talenta-need v{outcome.need_version}, "
         f"talenta-expected-appraisal v{outcome.appraisal_version}"
     )
-    return True
 
 
 @app.command(name="promote", epilog="Example: talenta promote 3 --gates gates.yaml")
@@ -354,67 +355,30 @@ def score(
     """Need probability, deterministic gap and (for each employee's top needs) the reasons from
     exact TreeSHAP, per employee and competency; and, unless --no-store, the snapshot the API
     serves (profiles, model inputs, programme effects) into the store."""
-    from ml.features import build_features
-    from ml.features.io import FeatureInputError, load_tables
-    from ml.recommend.unit import ALL_COLUMNS
-    from ml.training.registry import NEED_MODEL, RegistryError, connect, load_model
-    from ml.training.score import latest_as_of, require_tables, score_workforce
+    from ml.pipelines.score import STEPS, score_and_snapshot
 
-    if out.suffix not in (".parquet", ".csv"):
-        raise _fail(f"--out must end in .parquet or .csv, not {out.name!r}", 2)
-    try:
-        bundle, version = load_model(connect(get_settings()), NEED_MODEL, alias)
-    except RegistryError as e:
-        raise _fail(str(e)) from None
-    with steps(f"scoring with {NEED_MODEL} v{version.version} (@{alias})", 8) as advance:
-        try:
-            advance("reading")
-            tables = load_tables(data_dir, ALL_COLUMNS)
-            date = _date(as_of) if as_of else latest_as_of(tables)
-            require_tables(tables, ("position_requirements", "competency_assessments"), "scoring")
-            # built once: for the scores and for the snapshot the API serves
-            features = build_features(tables, date, progress=advance)
-            scores = score_workforce(
-                tables, bundle, date, explain_top=explain_top, progress=advance, features=features
-            )
-        except (FeatureInputError, ValueError) as e:
-            raise _fail(str(e)) from None
-        scores = scores.assign(model=NEED_MODEL, model_version=str(version.version))
-        advance("writing")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix == ".parquet":
-            scores.to_parquet(out, index=False)
-        else:
-            scores.to_csv(out, index=False)
+    date = _date(as_of) if as_of else None
+    with _user_errors(), steps(f"scoring with the {alias} need model", STEPS) as advance:
+        scored = score_and_snapshot(
+            data_dir, get_settings(), out, alias=alias, as_of=date,
+            explain_top=explain_top, store=store, progress=advance,
+        )  # fmt: skip
+    _show_scored(scored)
+
+
+def _show_scored(scored: Scored) -> None:
     console.print(
-        f"wrote {out}: {len(scores):,} employee-competency rows as of {date:%Y-%m-%d}, "
-        f"{int(scores['explained'].sum()):,} explained"
+        f"wrote {scored.out} with {scored.model} v{scored.model_version}: "
+        f"{len(scored.scores):,} employee-competency rows as of {scored.as_of:%Y-%m-%d}, "
+        f"{int(scored.scores['explained'].sum()):,} explained"
     )
-    if store:
-        _materialise(tables, date, data_dir, features)
-
-
-def _materialise(
-    tables: dict[str, pd.DataFrame], date: pd.Timestamp, data_dir: Path, features: FeatureSet
-) -> None:
-    from ml.features.io import FeatureInputError
-    from ml.serving.materialise import materialise
-    from ml.store.snapshots import Snapshots
-
-    settings = get_settings()
-    with steps("materialising the snapshot the API serves", 8) as advance:
-        try:
-            built = materialise(tables, date, progress=advance, features=features)
-        except (FeatureInputError, ValueError) as e:
-            raise _fail(str(e)) from None
-        advance(f"writing {len(built.employees):,} employees to the store")
-        info = Snapshots.from_url(settings.store_url).write(
-            date.date(), str(data_dir), built.employees, built.programs
+    if scored.snapshot is not None:
+        info = scored.snapshot
+        console.print(
+            f"stored snapshot {info.snapshot_id[:8]} in {get_settings().store_url}: "
+            f"{info.employees:,} employees, {scored.programs:,} programmes, "
+            f"as of {info.as_of:%Y-%m-%d}"
         )
-    console.print(
-        f"stored snapshot {info.snapshot_id[:8]} in {settings.store_url}: {info.employees:,} "
-        f"employees, {len(built.programs):,} programmes, as of {info.as_of:%Y-%m-%d}"
-    )
 
 
 def _date(text: str) -> pd.Timestamp:
@@ -442,35 +406,21 @@ def audit(
     """Audit the appraisals: rater leniency and severity, differential rater functioning,
     group disparity after the evidence, single scores far from it, predikat against the rule
     and the distribution curve; flags go to the review trail for the merit committee."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from ml.fairness.audit import AuditConfig, run_audit
-    from ml.fairness.flags import flag_records
-    from ml.fairness.report import write_report
-    from ml.features.io import FeatureInputError
-    from ml.store.repository import ReviewTrail
+    from ml.fairness.audit import AuditConfig
+    from ml.pipelines.audit import STEPS, audit_and_record
 
     if not data_dir.is_dir():
         raise _fail(f"{data_dir}: no such directory", 2)
-    with steps("audit", 14) as advance:
-        try:
-            result = run_audit(data_dir, AuditConfig(role=role), progress=advance)
-        except (FeatureInputError, ValueError) as e:
-            raise _fail(str(e)) from None
-        advance("writing the report")
-        try:
-            paths = write_report(result, out)
-        except OSError as e:
-            raise _fail(f"cannot write the report to {out}: {e.strerror or e}") from None
-        if store:
-            advance("recording flags")
-            try:
-                trail = ReviewTrail.from_url(get_settings().store_url)
-                run_id = trail.start_run(by, str(data_dir.resolve()), {"out": str(out)})
-                recorded = trail.record_flags(run_id, flag_records(result))
-            except SQLAlchemyError as e:
-                raise _fail(f"the review trail could not be written: {e.__class__.__name__}: "
-                            f"{str(e).splitlines()[0]}") from None  # fmt: skip
+    with _user_errors(), steps("audit", STEPS) as advance:
+        audited = audit_and_record(
+            data_dir, out, store_url=get_settings().store_url if store else None, by=by,
+            config=AuditConfig(role=role), progress=advance,
+        )  # fmt: skip
+    _show_audited(audited)
+
+
+def _show_audited(audited: Audited) -> None:
+    result = audited.result
     flags = result.rater_flags
     summary = pd.DataFrame(
         [
@@ -484,11 +434,11 @@ def audit(
         columns=["family", "flags"],
     )
     console.print(frame_table(summary, f"audit of {len(result.frame):,} official appraisals"))
-    console.print(f"report: {paths['report']}")
-    if store:
+    console.print(f"report: {audited.report['report']}")
+    if audited.recorded is not None:
         console.print(
-            f"review trail: run {run_id}, {recorded.new:,} new flags, "
-            f"{recorded.seen_again:,} seen before"
+            f"review trail: run {audited.run_id}, {audited.recorded.new:,} new flags, "
+            f"{audited.recorded.seen_again:,} seen before"
         )
 
 
@@ -511,26 +461,31 @@ def plan(
 ) -> None:
     """Choose who attends which programme this year: the most expected gap closure within the
     budget, per-person JP limits and programme seats, with the 20 JP minimum as a soft goal."""
-    from ml.features.io import FeatureInputError
-    from ml.recommend.plan import PlanError, PlanLimits, rupiah
-    from ml.recommend.unit import plan_for_unit
-    from ml.training.registry import NEED_MODEL, RegistryError, connect, load_model
+    from ml.pipelines.plan import STEPS, plan_for_unit
+    from ml.recommend.plan import PlanError, PlanLimits
 
     try:
         limits = PlanLimits(budget_idr=budget_idr, max_jp_per_person=max_jp_per_person)
-        bundle, _ = load_model(connect(get_settings()), NEED_MODEL, alias)
-    except (PlanError, RegistryError) as e:
+    except PlanError as e:
         raise _fail(str(e), 2) from None
-    with steps(f"plan for {unit}", 6) as advance:
-        try:
-            result = plan_for_unit(data_dir, unit, limits, bundle, year, advance)
-        except (FeatureInputError, PlanError, ValueError) as e:
-            raise _fail(str(e)) from None
+    with _user_errors(), steps(f"plan for {unit}", STEPS) as advance:
+        result = plan_for_unit(
+            data_dir, unit, limits, get_settings(), alias=alias, year=year, out=out,
+            progress=advance,
+        )  # fmt: skip
+    _show_plan(result, out)
+
+
+def _show_plan(result: UnitPlan, out: Path | None) -> None:
+    from ml.recommend.plan import rupiah
+
     chosen = result.plan
     assignments = chosen.assignments
     if len(assignments):
         shown = assignments.assign(cost_idr=assignments["cost_idr"].map(rupiah))
-        console.print(frame_table(shown.head(40), f"plan for {unit} ({len(assignments)} places)"))
+        console.print(
+            frame_table(shown.head(40), f"plan for {result.unit_id} ({len(assignments)} places)")
+        )
     people = chosen.per_person
     short = people[people["short_of_minimum"] > 0]
     if len(short):
@@ -538,8 +493,6 @@ def plan(
     for sentence in chosen.explanation:
         console.print(sentence, soft_wrap=True)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        assignments.to_csv(out, index=False)
         console.print(f"wrote {out}")
 
 
@@ -655,9 +608,7 @@ def demo(
     score the workforce (data/processed/scores.parquet, and the snapshot the API serves into
     the store at data/talenta.db), audit its appraisals (data/processed/audit/, flags into the
     review trail), make one demo API key per role, and serve on 127.0.0.1:8000."""
-    from ml.features import build_features
-    from ml.features.io import write_features
-    from ml.summary import workforce_summary
+    from ml.pipelines.demo import run_demo
 
     try:
         settings = get_settings()
@@ -667,76 +618,68 @@ def demo(
         )
     except (ValidationError, ValueError) as e:
         raise _fail(_settings_problem(e), 2) from None
-    raw = settings.raw_dir
-    _generate(config, raw, "csv")
-    report = validate_directory(raw, require=("appraisals", "competency_assessments"))
-    if not report.ok:
-        _print_report(report, 50)
-        raise _fail(f"the generated workforce in {raw} does not validate")
-    console.print(f"[green]valid[/]: workforce in {raw}")
-    tables = report.frames()
-    # the day after the last period: its appraisals are final (ml/features/point_in_time.py)
-    as_of = pd.Timestamp(f"{config.end_year + 1}-01-01")
-    out = settings.processed_dir / "features.parquet"
-    with steps(f"features as of {as_of:%Y-%m-%d}", 4) as advance:
-        features = build_features(tables, as_of, progress=advance)
-        write_features(features, out, settings.processed_dir / "employee_features.parquet")
-    for title, frame in workforce_summary(tables, features).items():
-        console.print(frame_table(frame, title))
-    gap = features.competencies["gap"]
-    console.print(
-        f"wrote {out}: {len(gap):,} employee-competency rows; deterministic gap known for "
-        f"{gap.notna().mean():.0%}, positive for {(gap > 0).mean():.0%} "
-        "(the unknown rest is where the training-need model is needed)"
-    )
-    train(raw, promote=False, gates=None, seed=0)
-    alias = "champion"
-    if not _promote(None, _gates(None)):
-        # A small workforce leaves a small test set, whose ECE and R² are noisy: show the
-        # scores of the refused model rather than none, and say so.
-        alias = "challenger"
-        console.print(
-            "the demo scores with the challenger; at the default size (10,000) the gates pass"
-        )
-    score(raw, out=settings.processed_dir / "scores.parquet", as_of=None, alias=alias,
-          explain_top=3)  # fmt: skip
-    audit(raw, out=settings.processed_dir / "audit", store=True, by="talenta demo", role="ATASAN")
-    _sample_plan(raw, alias)
-    _demo_keys(port)
+    with _user_errors():
+        result = run_demo(settings, config, steps, partial(_show_demo_stage, port=port))
     if serve_api:
-        serve(host="127.0.0.1", port=port, alias=alias)
+        serve(host="127.0.0.1", port=port, alias=result.alias)
 
 
-def _demo_keys(port: int) -> None:
+def _show_demo_stage(stage: object, port: int) -> None:
+    """Print one stage of the demo as its own command would."""
+    from ml.pipelines import audit, demo, featurise, generate, score, train
+    from ml.recommend.unit import UnitPlan
+    from ml.training.registry import Promotion
+
+    match stage:
+        case generate.Generated():
+            _show_generated(stage)
+        case demo.Validated(report=report):
+            if not report.ok:
+                _print_report(report, 50)
+            else:
+                console.print(f"[green]valid[/]: workforce in {report.data_dir}")
+        case featurise.Featurised():
+            gap = stage.features.competencies["gap"]
+            console.print(
+                f"wrote {stage.out}: {len(gap):,} employee-competency rows; deterministic gap "
+                f"known for {gap.notna().mean():.0%}, positive for {(gap > 0).mean():.0%} "
+                "(the unknown rest is where the training-need model is needed)"
+            )
+        case demo.WorkforceSummary(tables=tables):
+            for title, frame in tables.items():
+                console.print(frame_table(frame, title))
+        case train.TrainingOutcome():
+            _show_training(stage)
+        case Promotion():
+            _show_promotion(stage)
+            if not stage.promoted:
+                console.print(
+                    "the demo scores with the challenger; at the default size (10,000) the "
+                    "gates pass"
+                )
+        case score.Scored():
+            _show_scored(stage)
+        case audit.Audited():
+            _show_audited(stage)
+        case UnitPlan():
+            _show_plan(stage, get_settings().processed_dir / "sample_plan.csv")
+        case demo.DemoKeys():
+            _show_demo_keys(stage, port)
+
+
+def _show_demo_keys(made: DemoKeys, port: int) -> None:
     """One key per role, printed with a ready-to-paste request."""
-    from ml.store.keys import ROLES, Keys
-
-    keys = Keys.from_url(get_settings().store_url)
-    made = {role: keys.create(role, f"demo {role}").key for role in ROLES}
     console.print("[bold]demo API keys[/] (shown once, stored hashed):")
-    for role, key in made.items():
+    for role, key in made.keys.items():
         console.print(f"  {role:<15} {key}", soft_wrap=True)
-    employee = pd.read_csv(get_settings().raw_dir / "employees.csv", usecols=["employee_id"],
-                           dtype=str, nrows=1)["employee_id"].iloc[0]  # fmt: skip
     console.print(
         "try:\n"
-        f"  curl -H 'Authorization: Bearer {made['planner']}' "
-        f"http://127.0.0.1:{port}/api/v1/employees/{employee}/recommendations\n"
+        f"  curl -H 'Authorization: Bearer {made.keys['planner']}' "
+        f"http://127.0.0.1:{port}/api/v1/employees/{made.employee_id}/recommendations\n"
         f"  open http://127.0.0.1:{port}/ (the pages: log in with a key above)\n"
         f"  open http://127.0.0.1:{port}/docs (the API's documentation)",
         soft_wrap=True,
     )
-
-
-def _sample_plan(raw: Path, alias: str) -> None:
-    """The demo's sample plan: the largest unit, with Rp 2.5 million per employee."""
-    employees = pd.read_csv(raw / "employees.csv", usecols=["unit_id"])
-    unit, size = (
-        employees["unit_id"].value_counts().index[0],
-        employees["unit_id"].value_counts().iloc[0],
-    )
-    plan(raw, unit=str(unit), budget_idr=2_500_000.0 * size, max_jp_per_person=80.0, year=None,
-         out=get_settings().processed_dir / "sample_plan.csv", alias=alias)  # fmt: skip
 
 
 def main() -> None:

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ml.errors import InputError
+
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -37,7 +39,7 @@ _FUNCTIONS: dict[str, Callable[[pd.Series], pd.Series]] = {
 }
 
 
-class ExpressionError(ValueError):
+class ExpressionError(InputError):
     """An expression that is malformed, uses something not allowed, or names an unknown column."""
 
 

@@ -44,9 +44,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from ml.contract.expressions import ExpressionError, evaluate
 from ml.contract.schemas import TABLES
 from ml.contract.validation import ValidationReport, validate_directory
+from ml.errors import InputError
 
 
-class IngestError(Exception):
+class IngestError(InputError):
     """A mapping or source that cannot be used at all; the message names the file and key."""
 
 

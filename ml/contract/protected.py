@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ml.contract.tables import TABLES, find_table, read_table
+from ml.errors import InputError
 
 # Columns of the employees table that are protected.
 SOURCE_COLUMNS: tuple[str, ...] = ("gender", "birth_year")
@@ -41,7 +43,7 @@ VISIBLE_TO: frozenset[str] = frozenset({"committee"})
 AGE_BANDS = ((0, "<30"), (30, "30-39"), (40, "40-49"), (50, "50+"))
 
 
-class ProtectedAttributeError(ValueError):
+class ProtectedAttributeError(InputError):
     """A data directory whose protected attributes cannot be read; the message names it."""
 
 
@@ -89,3 +91,28 @@ def derive(people: pd.DataFrame, year: int | np.ndarray) -> pd.DataFrame:
         else np.full(len(people), "", dtype=object)
     )
     return pd.DataFrame({"gender": gender, "age_band": bands}, index=people.index)
+
+
+def records(employees: pd.DataFrame, year: int) -> dict[str, dict[str, Any]]:
+    """Per employee id, the protected attributes as JSON values for the committee's view:
+    the source columns present in ``employees`` and, where ``birth_year`` is, the age band in
+    ``year`` (missing values as None)."""
+    present = [c for c in SOURCE_COLUMNS if c in employees.columns]
+    out: dict[str, dict[str, Any]] = {}
+    for row in employees[["employee_id", *present]].itertuples(index=False):
+        out[str(row[0])] = {c: _json(v) for c, v in zip(present, row[1:], strict=True)}
+    if "birth_year" in employees.columns:
+        bands = age_band_in(employees["birth_year"], year)
+        for employee_id, band in zip(employees["employee_id"], bands, strict=True):
+            out[str(employee_id)]["age_band"] = str(band) or None
+    return out
+
+
+def _json(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -331,3 +331,8 @@ REFERENCES: tuple[Reference, ...] = (
         "training_catalog", "competency_codes", "competencies", "competency_code", multi=True
     ),
 )
+
+# Every column of every table: what a job reads when it needs a data directory whole.
+ALL_COLUMNS: dict[str, tuple[str, ...]] = {
+    name: tuple(spec.columns) for name, spec in TABLES.items()
+}

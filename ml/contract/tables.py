@@ -18,11 +18,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ml.contract.schemas import DTYPES, TABLES, Severity, TableSpec
+from ml.errors import InputError
 
 Format = Literal["csv", "parquet"]
 
 
-class TableError(Exception):
+class TableError(InputError):
     """A file that cannot be read as a table at all (missing, empty, not UTF-8, wrong header)."""
 
     def __init__(self, path: Path, problem: str) -> None:

@@ -19,12 +19,13 @@ import pandera.errors as pa_errors
 
 from ml.contract.schemas import REFERENCES, TABLES, Reference
 from ml.contract.tables import LoadedTable, TableError, Violation, find_table, read_table
+from ml.errors import InputError
 
 # Every other table refers to employees, so a directory without it cannot be checked.
 ALWAYS_REQUIRED = ("employees",)
 
 
-class UnknownTableError(ValueError):
+class UnknownTableError(InputError):
     """A table name that is not part of the contract."""
 
 

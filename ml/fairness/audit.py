@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ml.contract import protected
+from ml.errors import InputError
 from ml.fairness.groups import GroupAuditConfig, group_disparity
 from ml.fairness.raters import RaterAuditConfig, differential_functioning, rater_effects
 from ml.fairness.residuals import ORGANISATION_COLUMNS, audit_frame
@@ -50,7 +51,7 @@ def run_audit(
     columns = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
     tables = load_tables(data_dir, columns)
     if "appraisals" not in tables:
-        raise ValueError(f"{data_dir}: the audit needs an appraisals table")
+        raise InputError(f"{data_dir}: the audit needs an appraisals table")
     frame, target = audit_frame(
         tables,
         protected.read(data_dir, ORGANISATION_COLUMNS),

@@ -11,6 +11,7 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from ml.contract import protected
+from ml.errors import InputError
 from ml.fairness.statistics import cluster_means, empirical_bayes
 from ml.features.point_in_time import Tables
 from ml.training.appraisal import ExpectedAppraisalRegressor
@@ -56,7 +57,7 @@ def audit_frame(
     cluster = rater.where(rater.notna(), "employee:" + examples["employee_id"].astype("object"))
     splits = min(folds, cluster.nunique())
     if splits < 2:
-        raise ValueError("the audit needs appraisals from at least two raters (or employees)")
+        raise InputError("the audit needs appraisals from at least two raters (or employees)")
     # Backfitting: the model learns from ratings that carry their raters' leniency; where
     # lenient raters cluster (an agency, a position type), the expectation would rise with them
     # and their neighbours would look severe. So the second round learns from ratings with each

@@ -12,6 +12,7 @@ import pandas as pd
 from ml.contract.codes import competency_group_of
 from ml.contract.schemas import TABLES
 from ml.contract.tables import empty_table
+from ml.errors import InputError
 from ml.features.appraisals import appraisal_features
 from ml.features.assessments import ability_estimate, assessment_features, deterministic_gap
 from ml.features.employees import employee_features
@@ -46,7 +47,7 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-class FeatureInputError(ValueError):
+class FeatureInputError(InputError):
     """Input the pipeline cannot use; the message says what to fix."""
 
 

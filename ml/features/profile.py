@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from ml.contract import protected
 from ml.features.pipeline import MINIMUM_JP, STALE_MONTHS, FeatureSet
 from ml.features.point_in_time import Tables, known_rows
 from ml.scoring import (
@@ -81,15 +80,6 @@ def employee_profiles(
                 ],
             },
         }
-
-
-def protected_attributes(employees: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Per employee, the attributes the fairness audit reads (for the merit committee alone)."""
-    present = [f for f in protected.SOURCE_COLUMNS if f in employees.columns]
-    out: dict[str, dict[str, Any]] = {}
-    for row in employees[["employee_id", *present]].itertuples(index=False):
-        out[str(row[0])] = {f: json_value(v) for f, v in zip(present, row[1:], strict=True)}
-    return out
 
 
 def predikat_history(

@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from ml.errors import InputError
 from ml.recommend.greedy import greedy_select
 
 CANDIDATE_COLUMNS = [
@@ -57,7 +58,7 @@ Indices = npt.NDArray[np.intp]
 Mask = npt.NDArray[np.bool_]
 
 
-class PlanError(ValueError):
+class PlanError(InputError):
     """Malformed input to the unit plan (not an infeasible budget: that gets an explanation)."""
 
 

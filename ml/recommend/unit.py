@@ -1,4 +1,4 @@
-"""A unit's plan from a data directory: score the unit's employees with the champion need
+"""A unit's plan from its tables: score the unit's employees with the champion need
 model, estimate programme effects from the whole history, rank the candidate (employee,
 programme) pairs by expected gain, and solve the plan (:mod:`ml.recommend.plan`)."""
 
@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from ml.contract import protected
-from ml.contract.schemas import TABLES
-from ml.features.io import load_tables
+from ml.contract.schemas import ALL_COLUMNS
+from ml.errors import InputError
 from ml.features.point_in_time import Tables
 from ml.recommend.effects import estimate_program_effects
 from ml.recommend.plan import Plan, PlanLimits, plan_unit
@@ -21,7 +20,12 @@ from ml.scoring import development_hours_by_employee
 from ml.training.bundle import Bundle
 from ml.training.score import latest_as_of, require_tables, score_workforce
 
-ALL_COLUMNS = {name: tuple(spec.columns) for name, spec in TABLES.items()}
+
+def plan_columns() -> dict[str, tuple[str, ...]]:
+    """What a unit plan reads: every column but the protected attributes."""
+    return {**ALL_COLUMNS, "employees": tuple(
+        c for c in ALL_COLUMNS["employees"] if c not in protected.SOURCE_COLUMNS
+    )}  # fmt: skip
 
 
 def known_before(tables: Tables, as_of: pd.Timestamp) -> Tables:
@@ -44,8 +48,8 @@ class UnitPlan:
     plan: Plan
 
 
-def plan_for_unit(
-    data_dir: Path,
+def plan_for_tables(
+    tables: Tables,
     unit_id: str,
     limits: PlanLimits,
     bundle: Bundle,
@@ -53,14 +57,12 @@ def plan_for_unit(
     progress: Callable[[str], None] | None = None,
 ) -> UnitPlan:
     """The plan for ``unit_id`` for ``year``, made on its 1 January (default: the year after
-    the last appraisal period, when that period's appraisals are final)."""
+    the last appraisal period, when that period's appraisals are final). ``tables``: the
+    contract tables, without protected attributes (recommendations never see gender or age)."""
     step = progress or (lambda _: None)
-    step("reading")
-    # Everything but the protected attributes: recommendations never see gender or age.
-    columns = {**ALL_COLUMNS, "employees": tuple(
-        c for c in ALL_COLUMNS["employees"] if c not in protected.SOURCE_COLUMNS
-    )}  # fmt: skip
-    tables = load_tables(data_dir, columns)
+    present = sorted(set(protected.SOURCE_COLUMNS) & set(tables["employees"].columns))
+    if present:
+        raise ValueError(f"a unit plan must not be given protected attributes: {present}")
     require_tables(
         tables,
         ("position_requirements", "competency_assessments", "trainings", "training_catalog"),
@@ -72,7 +74,7 @@ def plan_for_unit(
     staff = staff[(staff["hire_date"] <= as_of).to_numpy()]
     if staff.empty:
         units = employees["unit_id"].astype("str").value_counts()
-        raise ValueError(
+        raise InputError(
             f"unit {unit_id!r} has no employees on {as_of:%Y-%m-%d}; the largest units are "
             + ", ".join(f"{u} ({n})" for u, n in units.head(5).items())
         )

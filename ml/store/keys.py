@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from ml.errors import InputError
 from ml.store.database import make_engine, migrate, session_factory
 from ml.store.models import AccessEntry, ApiKey
 from ml.store.repository import utc_now
@@ -37,7 +38,7 @@ MAX_REMEMBERED = 10_000  # live keys remembered at once; past that the memory st
 MAX_BATCH = 500  # access-log rows in one transaction of the writer thread, at most
 
 
-class ApiKeyError(ValueError):
+class ApiKeyError(InputError):
     """A key that cannot be made or revoked; the message says why."""
 
 

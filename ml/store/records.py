@@ -10,6 +10,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from ml.errors import InputError
+
 
 class Decision(StrEnum):
     """A committee member's decision on a flag."""
@@ -38,7 +40,7 @@ class Family(StrEnum):
 FAMILIES = tuple(f.value for f in Family)
 
 
-class ReviewError(ValueError):
+class ReviewError(InputError):
     """A review that cannot be recorded as given (bad decision, empty reason or reviewer)."""
 
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ml.config import MIN_WORKFORCE as MIN_EMPLOYEES
+from ml.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class SynthConfig:
         ]
         problems = [msg for ok, msg in checks if not ok]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise InputError("; ".join(problems))
 
     @property
     def end_year(self) -> int:

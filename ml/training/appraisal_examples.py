@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ml.errors import InputError
 from ml.features import build_features, period_end
 from ml.features.appraisals import RATING_VALUE
 from ml.features.point_in_time import Tables
@@ -56,7 +57,7 @@ def appraisal_examples(
     """
     appraisals = tables.get("appraisals")
     if appraisals is None or appraisals.empty:
-        raise ValueError("the appraisals table is needed for the expected-appraisal model")
+        raise InputError("the appraisals table is needed for the expected-appraisal model")
     appraisals = appraisals.assign(
         period=appraisals["period"].astype("str"), period_end=period_end(appraisals["period"])
     )
@@ -64,7 +65,7 @@ def appraisal_examples(
     official = appraisals[(roles == role).to_numpy()]
     if official.empty:
         present = ", ".join(sorted(roles.unique()))
-        raise ValueError(f"no appraisals by rater role {role} (the data has: {present})")
+        raise InputError(f"no appraisals by rater role {role} (the data has: {present})")
     value, kind = rating_target(official)
     # The predikat by the rule (PermenPANRB 6/2022) where both ratings are known, else as stored.
     both = (official["hasil_kerja_rating"].notna() & official["perilaku_rating"].notna()).to_numpy()

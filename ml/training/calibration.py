@@ -11,6 +11,8 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 
+from ml.errors import InputError
+
 Kind = Literal["isotonic", "sigmoid", "none"]
 EPS = 1e-6
 
@@ -70,7 +72,7 @@ def choose_calibrator(
     """
     raw, y = np.asarray(raw, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if min(int(y.sum()), int((1 - y).sum())) < 2:
-        raise ValueError("calibration needs at least two held-out rows of each class")
+        raise InputError("calibration needs at least two held-out rows of each class")
     # Folds stratified by class: each half must hold both classes for Platt scaling to fit.
     order = np.random.default_rng(seed).permutation(len(raw))
     rank = np.empty(len(raw), dtype=np.int64)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ml.errors import InputError
 from ml.features.point_in_time import Tables
 
 SPLITS = ("train", "validation", "test")
@@ -64,13 +65,13 @@ def label_dates(tables: Tables, min_history_years: int = 1) -> list[pd.Timestamp
     history to learn from) to the last 1 January followed by at least one assessment (a label)."""
     assessed = tables.get("competency_assessments")
     if assessed is None or assessed.empty:
-        raise ValueError("competency_assessments is needed to train: it holds the labels")
+        raise InputError("competency_assessments is needed to train: it holds the labels")
     first, last = assessed["assessed_on"].min(), assessed["assessed_on"].max()
     start = first.year + min_history_years
     dates = [pd.Timestamp(year=y, month=1, day=1) for y in range(start, last.year + 1)]
     dates = [d for d in dates if d < last]
     if len(dates) < 2:
-        raise ValueError(
+        raise InputError(
             f"assessments span {first.date()} … {last.date()}: at least two yearly dates with "
             "history before and labels after are needed (about three years of data)"
         )
@@ -97,11 +98,11 @@ def split_examples(
     )
     for name, size in split.sizes().items():
         if size == 0:
-            raise ValueError(
+            raise InputError(
                 f"no {name} examples: the workforce is too small or has too few assessments "
                 f"around {test_as_of.date()} to train and evaluate a model"
             )
     for name in SPLITS:
         if getattr(split, name)["need"].nunique() < 2:
-            raise ValueError(f"the {name} examples hold only one class of need: cannot train")
+            raise InputError(f"the {name} examples hold only one class of need: cannot train")
     return split

@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# Protected attributes are never model inputs (UU 27/2022): read by the fairness audit alone.
 from ml.contract.protected import NEVER_MODEL_INPUTS
+
+# Protected attributes are never model inputs (UU 27/2022): read by the fairness audit alone.
+from ml.errors import InputError
 
 # Keys, dates and labels of an example: not features.
 NOT_FEATURES = frozenset(
@@ -22,7 +24,7 @@ NOT_FEATURES = frozenset(
 )
 
 
-class DesignError(ValueError):
+class DesignError(InputError):
     """A frame that does not fit the design; the message names the column."""
 
 

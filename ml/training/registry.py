@@ -27,6 +27,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.models import infer_signature
 
 from ml.config import Settings
+from ml.errors import NotReadyError
 from ml.training.bundle import APPRAISAL, NEED, Bundle, load_bundle
 from ml.training.gates import GateResult, Gates, check_gates, failed
 from ml.training.pyfunc import ARTIFACT, BundleModel
@@ -48,7 +49,7 @@ REQUIREMENTS = [
 ]
 
 
-class RegistryError(RuntimeError):
+class RegistryError(NotReadyError):
     """A registry request that cannot be met; the message says why."""
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from ml.errors import InputError
 from ml.features import build_features, period_end
 from ml.features.pipeline import FeatureInputError, FeatureSet
 from ml.features.point_in_time import Tables
@@ -41,7 +42,7 @@ def score_workforce(
     ``features``: those of ``tables`` on ``as_of``, when the caller has built them already.
     """
     if not isinstance(bundle.model, TrainingNeedClassifier):
-        raise ValueError("scoring needs the training-need model (talenta-need)")
+        raise InputError("scoring needs the training-need model (talenta-need)")
     require_tables(tables, ("position_requirements", "competency_assessments"), "scoring")
     step = progress or (lambda _: None)
     if features is None:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ml.contract import protected
 from ml.contract.protected import AGE_BANDS
+from ml.errors import InputError
 from ml.features import build_training_examples
 from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
@@ -239,7 +240,7 @@ def _appraisal(
     }
     for name, part in parts.items():
         if len(part) < 10:
-            raise ValueError(
+            raise InputError(
                 f"too few appraisals for the expected-appraisal {name} set ({len(part)})"
             )
     model = ExpectedAppraisalRegressor(random_state=config.seed, **config.appraisal_params)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ml.contract.schemas import ALL_COLUMNS
 from ml.features import build_features
 from ml.features.io import load_tables
 from ml.recommend.effects import estimate_program_effects
@@ -22,7 +23,7 @@ from ml.recommend.rank import (
     rank_programs,
     recently_completed,
 )
-from ml.recommend.unit import ALL_COLUMNS, known_before
+from ml.recommend.unit import known_before
 from ml.training.score import latest_as_of
 
 TOL = 1e-9

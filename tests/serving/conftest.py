@@ -23,27 +23,21 @@ from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 
 from ml.config import Settings
-from ml.fairness.audit import AuditConfig, run_audit
-from ml.fairness.flags import flag_records
+from ml.contract.schemas import ALL_COLUMNS
+from ml.fairness.audit import AuditConfig
 from ml.features.io import load_tables
-from ml.recommend.unit import ALL_COLUMNS
+from ml.pipelines.audit import audit_and_record
+from ml.pipelines.generate import generate
+from ml.pipelines.snapshot import store_snapshot
+from ml.pipelines.train import train_and_register
 from ml.serving.app import create_app
-from ml.serving.materialise import materialise
 from ml.serving.state import ServingState
-from ml.store import ReviewTrail
 from ml.store.keys import ROLES, Keys
-from ml.store.snapshots import EmployeeRecord, Snapshots
-from ml.synth import SynthConfig, generate_workforce, write_workforce
-from ml.training.card import model_card
-from ml.training.registry import (
-    APPRAISAL_MODEL,
-    CHAMPION,
-    NEED_MODEL,
-    connect,
-    log_training,
-)
+from ml.store.snapshots import EmployeeRecord
+from ml.synth import SynthConfig
+from ml.training.registry import APPRAISAL_MODEL, CHAMPION, NEED_MODEL, connect
 from ml.training.score import latest_as_of
-from ml.training.train import TrainingConfig, train
+from ml.training.train import TrainingConfig
 
 # One thread: on a busy 2-core machine LightGBM's OpenMP threads wait on each other for seconds
 # (the same settings as tests/training/conftest.py).
@@ -104,30 +98,31 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     raw = root / "data" / "raw"
     with mlflow_environment_kept():
         settings = Settings(home=root)
-        write_workforce(generate_workforce(SynthConfig(employees=EMPLOYEES, seed=SEED)), raw)
+        generate(SynthConfig(employees=EMPLOYEES, seed=SEED), raw)
 
-        result = train(raw, TrainingConfig(need_params=FAST, appraisal_params=FAST))
+        trained = train_and_register(
+            raw, settings, TrainingConfig(need_params=FAST, appraisal_params=FAST)
+        )
+        registered = trained.registered
         client = connect(settings)
-        registered = log_training(client, result, model_card(result), {})
         # The gates (ECE, oracle gap, appraisal R²) are sized for the default 10,000 employees
         # and usually refuse a 1,500-employee model, so `promote` would leave no champion: move
         # the alias by hand, as `talenta promote` would have on passing gates.
         client.set_registered_model_alias(NEED_MODEL, CHAMPION, registered.need_version)
         client.set_registered_model_alias(APPRAISAL_MODEL, CHAMPION, registered.appraisal_version)
 
-        # `talenta score`'s store step (ml/cli.py _materialise)
+        # `talenta score`'s store step
         tables = load_tables(raw, ALL_COLUMNS)
         as_of = latest_as_of(tables)
-        built = materialise(tables, as_of)
-        Snapshots.from_url(settings.store_url).write(
-            as_of.date(), str(raw), built.employees, built.programs
-        )
+        built = store_snapshot(tables, as_of, raw, settings.store_url).built
 
-        # `talenta audit`'s store step (ml/cli.py audit); two folds instead of five for speed.
-        audited = run_audit(raw, AuditConfig(folds=2))
-        trail = ReviewTrail.from_url(settings.store_url)
-        audit_run = trail.start_run("tests", str(raw), {"folds": 2})
-        recorded = trail.record_flags(audit_run, flag_records(audited))
+        # `talenta audit`; two folds instead of five for speed.
+        audited = audit_and_record(
+            raw, root / "audit", store_url=settings.store_url, by="tests",
+            config=AuditConfig(folds=2), parameters={"folds": 2},
+        )  # fmt: skip
+        assert audited.recorded is not None
+        recorded = audited.recorded
 
         keys = Keys.from_url(settings.store_url)
         made = {role: keys.create(role, f"test {role}") for role in ROLES}

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ml.contract.schemas import ALL_COLUMNS
 from ml.features.io import load_tables
-from ml.recommend.unit import ALL_COLUMNS
 from ml.serving.explain import NeedExplainer
 from ml.serving.state import ServingState
 from ml.training.bundle import Bundle

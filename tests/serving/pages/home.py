@@ -9,25 +9,22 @@ so whichever runs first builds it and the other reuses it.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ml.config import Settings
-from ml.fairness.audit import AuditConfig, run_audit
-from ml.fairness.flags import flag_records
-from ml.fairness.report import write_report
+from ml.contract.schemas import ALL_COLUMNS
 from ml.features.io import load_tables
-from ml.recommend.unit import ALL_COLUMNS
-from ml.serving.materialise import materialise
-from ml.store import ReviewTrail
+from ml.pipelines.audit import audit_and_record
+from ml.pipelines.generate import generate
+from ml.pipelines.snapshot import store_snapshot
+from ml.pipelines.train import train_and_register
 from ml.store.snapshots import Snapshots
-from ml.synth import SynthConfig, generate_workforce, write_workforce
-from ml.training.card import CALIBRATION_PNG, calibration_figure, model_card
+from ml.synth import SynthConfig
 from ml.training.gates import Gates
-from ml.training.registry import APPRAISAL_MODEL, CHAMPION, NEED_MODEL, connect, log_training
+from ml.training.registry import APPRAISAL_MODEL, CHAMPION, NEED_MODEL, connect
 from ml.training.score import latest_as_of
-from ml.training.train import TrainingConfig, train
+from ml.training.train import TrainingConfig
 
 EMPLOYEES = 1_500
 SEED = 13
@@ -52,29 +49,18 @@ def build_home(root: Path) -> Home:
         found = json.loads(marker.read_text())
         return Home(settings, found["largest_unit"], found["employee_id"])
     raw = root / "data" / "raw"
-    write_workforce(generate_workforce(SynthConfig(employees=EMPLOYEES, seed=SEED)), raw)
+    generate(SynthConfig(employees=EMPLOYEES, seed=SEED), raw)
+    config = TrainingConfig(need_params=FAST, appraisal_params=FAST, gates=LENIENT)
+    registered = train_and_register(raw, settings, config).registered
     client = connect(settings)
-    result = train(raw, TrainingConfig(need_params=FAST, appraisal_params=FAST, gates=LENIENT))
-    with tempfile.TemporaryDirectory() as tmp:
-        figure = calibration_figure(
-            result.tables["need_calibration"],
-            Path(tmp) / CALIBRATION_PNG,
-            result.metrics["test_ece"],
-        )
-        registered = log_training(client, result, model_card(result), {"calibration": figure})
     client.set_registered_model_alias(NEED_MODEL, CHAMPION, registered.need_version)
     client.set_registered_model_alias(APPRAISAL_MODEL, CHAMPION, registered.appraisal_version)
     tables = load_tables(raw, ALL_COLUMNS)
-    date = latest_as_of(tables)
-    built = materialise(tables, date)
+    info = store_snapshot(tables, latest_as_of(tables), raw, settings.store_url).info
+    audit_and_record(
+        raw, settings.processed_dir / "audit", store_url=settings.store_url, by="pytest"
+    )
     snapshots = Snapshots.from_url(settings.store_url)
-    info = snapshots.write(date.date(), str(raw), built.employees, built.programs)
-    audit = run_audit(raw, AuditConfig())
-    out = settings.processed_dir / "audit"
-    write_report(audit, out)
-    trail = ReviewTrail.from_url(settings.store_url)
-    run_id = trail.start_run("pytest", str(raw), {"out": str(out)})
-    trail.record_flags(run_id, flag_records(audit))
     unit, _ = snapshots.units(info.snapshot_id)[0]
     employee_id = snapshots.employee_ids(info.snapshot_id, unit, limit=1)[0]
     marker.write_text(json.dumps({"largest_unit": unit, "employee_id": employee_id}))

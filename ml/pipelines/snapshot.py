@@ -1,11 +1,13 @@
-"""What ``talenta score`` stores for the API (DESIGN §5: features for serving come from the
-store): per employee the deterministic profile, the protected attributes, and the need model's
-input rows; the catalogue with programme effects estimated from the history known on the date."""
+"""What ``talenta score`` stores for the API (the API never recomputes features: it serves
+what the last scoring run stored): per employee the deterministic profile, the protected
+attributes (kept apart, for the merit committee), and the need model's input rows; the catalogue
+with programme effects estimated from the history known on the date."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,11 +16,11 @@ from ml.contract import protected
 from ml.features import build_features
 from ml.features.pipeline import FeatureSet
 from ml.features.point_in_time import Tables
-from ml.features.profile import employee_profiles, json_value, protected_attributes
+from ml.features.profile import employee_profiles, json_value
 from ml.recommend.effects import estimate_program_effects
 from ml.recommend.rank import program_records, recently_completed
 from ml.recommend.unit import known_before
-from ml.store.snapshots import EmployeeRecord
+from ml.store.snapshots import EmployeeRecord, SnapshotInfo, Snapshots
 from ml.training.score import require_tables
 
 # Columns of FeatureSet.model_rows that are keys or shown elsewhere, not model inputs.
@@ -30,6 +32,12 @@ class Materialised:
     as_of: pd.Timestamp
     employees: list[EmployeeRecord]
     programs: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    info: SnapshotInfo
+    built: Materialised
 
 
 def materialise(
@@ -51,7 +59,7 @@ def materialise(
         features = build_features(tables, as_of, progress=step)
     step("profiles")
     profiles = employee_profiles(tables, features, as_of)
-    protected = _protected(tables["employees"], as_of)
+    attributes = protected.records(tables["employees"], as_of.year)
     step("programme effects")
     effects = estimate_program_effects(known_before(tables, as_of))
     programs = program_records(tables["training_catalog"], effects)
@@ -71,7 +79,7 @@ def materialise(
             employee_id=profile["employee_id"],
             unit_id=profile["unit_id"],
             profile=profile,
-            protected=protected.get(profile["employee_id"], {}),
+            protected=attributes.get(profile["employee_id"], {}),
             features={
                 "employee": people[profile["employee_id"]],
                 "competencies": rows.get(profile["employee_id"], []),
@@ -81,6 +89,26 @@ def materialise(
         for profile in profiles
     ]
     return Materialised(as_of, records, programs)
+
+
+def store_snapshot(
+    tables: Tables,
+    as_of: pd.Timestamp,
+    data_dir: Path,
+    store_url: str,
+    *,
+    features: FeatureSet | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> StoredSnapshot:
+    """Materialise ``tables`` on ``as_of`` and write the snapshot into the store at
+    ``store_url`` in one transaction."""
+    step = progress or (lambda _: None)
+    built = materialise(tables, as_of, progress=step, features=features)
+    step(f"writing {len(built.employees):,} employees to the store")
+    info = Snapshots.from_url(store_url).write(
+        as_of.date(), str(data_dir), built.employees, built.programs
+    )
+    return StoredSnapshot(info, built)
 
 
 def _model_rows(features: FeatureSet) -> dict[str, list[dict[str, Any]]]:
@@ -100,12 +128,3 @@ def input_value(value: Any) -> Any:
     threshold changes the need probability, so the API would not answer as ``talenta score``
     does for the same employee."""
     return json_value(value, digits=None)
-
-
-def _protected(employees: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, dict[str, Any]]:
-    out = protected_attributes(employees)
-    if "birth_year" in employees.columns:
-        bands = protected.age_band_in(employees["birth_year"], as_of.year)
-        for employee_id, band in zip(employees["employee_id"], bands, strict=True):
-            out[str(employee_id)]["age_band"] = str(band) or None
-    return out

@@ -1,4 +1,5 @@
-"""``talenta train`` end to end: train, write the model card, log and register in MLflow."""
+"""Jobs: train both models, write the model card, log and register them in MLflow
+(``talenta train``); move the champion alias through the gates (``talenta promote``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from ml.config import Settings
 from ml.training.card import CALIBRATION_PNG, calibration_figure, model_card, summary_lines
 from ml.training.gates import Gates
-from ml.training.registry import Registered, connect, log_training
+from ml.training.registry import Promotion, Registered, connect, log_training, promote
 from ml.training.train import TrainingConfig, TrainResult, train
 
 
@@ -25,13 +26,14 @@ class TrainingOutcome:
 def train_and_register(
     data_dir: Path,
     settings: Settings,
-    gates: Gates,
-    seed: int = 0,
+    config: TrainingConfig | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> TrainingOutcome:
+    """Train both models on ``data_dir`` (``config``: gates, seed, boosting parameters), write
+    the model card, log one MLflow run and register both models with alias ``challenger``."""
     step = progress or (lambda _: None)
     client = connect(settings)  # first: a bad store URI fails before minutes of training
-    result = train(data_dir, TrainingConfig(gates=gates, seed=seed), progress=step)
+    result = train(data_dir, config or TrainingConfig(), progress=step)
     step("model card")
     card = model_card(result)
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,3 +48,9 @@ def train_and_register(
     card_path.parent.mkdir(parents=True, exist_ok=True)
     card_path.write_text(card)
     return TrainingOutcome(result, registered, summary_lines(result), card_path)
+
+
+def promote_models(settings: Settings, need_version: str | None, gates: Gates) -> Promotion:
+    """Move ``champion`` to ``need_version`` (default: the challenger) and its partner
+    expected-appraisal model, only through ``gates``; the outcome says which gate refused."""
+    return promote(connect(settings), need_version, gates)
