@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from ml.features.labels import FEATURE_LABELS
 from ml.training.bundle import Bundle
 from ml.training.calibration import EPS
-from ml.training.explain import FEATURE_LABELS, Reason
+from ml.training.explain import Reason
 from ml.training.need import TrainingNeedClassifier
 
 

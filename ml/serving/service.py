@@ -15,7 +15,6 @@ from ml.serving.state import Loaded, Served, ServingState
 from ml.store import UnknownFlagError
 from ml.store.keys import KeyInfo
 from ml.store.snapshots import EmployeeRecord
-from ml.training.registry import APPRAISAL_MODEL, NEED_MODEL, versions
 
 PLAN_COLUMNS = ["employee_id", "program_id", "competency_code", "cost_idr", "jp", "expected_gain"]
 
@@ -206,10 +205,7 @@ def review(
 
 def models(state: ServingState) -> dict[str, Any]:
     loaded = state.models.current
-    data = [
-        {"name": name, "versions": versions(state.registry, name)}
-        for name in (NEED_MODEL, APPRAISAL_MODEL)
-    ]
+    data = state.registered()
     return {
         "serving": (
             None if loaded is None else {"model": model_ref(loaded), "loaded_at": loaded.loaded_at}

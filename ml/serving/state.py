@@ -19,7 +19,14 @@ from ml.serving.explain import NeedExplainer
 from ml.store import ReviewTrail, make_engine, migrate, session_factory
 from ml.store.keys import Keys
 from ml.store.snapshots import SnapshotInfo, Snapshots
-from ml.training.registry import CHAMPION, NEED_MODEL, connect, load_model
+from ml.training.registry import (
+    APPRAISAL_MODEL,
+    CHAMPION,
+    NEED_MODEL,
+    connect,
+    load_model,
+    versions,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +95,13 @@ class ServingState:
     _served: Served | None = None
     _checked: float = field(default=-1e9)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def registered(self) -> list[dict[str, Any]]:
+        """Both models' registered versions (metrics, aliases), read from the registry."""
+        return [
+            {"name": name, "versions": versions(self.registry, name)}
+            for name in (NEED_MODEL, APPRAISAL_MODEL)
+        ]
 
     def fresh(self) -> bool:
         """Whether ``served()`` would answer from memory (no query) now."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ml.training.explain import FEATURE_LABELS
+from ml.features.labels import FEATURE_LABELS
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
