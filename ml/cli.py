@@ -89,7 +89,7 @@ def generate(
     periods: Annotated[int, typer.Option(help="number of yearly appraisal periods")] = 5,
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
 ) -> None:
-    """Generate a synthetic workforce with its ground truth (DESIGN §3)."""
+    """Generate a synthetic workforce with its ground truth (design §3)."""
     if fmt not in ("csv", "parquet"):
         raise _fail(f"--format must be csv or parquet, not {fmt!r}", 2)
     if out.exists() and not out.is_dir():

@@ -49,7 +49,7 @@ def predikat_distribution(appraisals: pd.DataFrame) -> pd.DataFrame:
 def jpm_categories(employee_features: pd.DataFrame) -> pd.DataFrame:
     """Employees per JPM category, read off the feature pipeline's per-employee view.
 
-    JPM = Σ min(actual, required) / Σ required × 100 (DESIGN §2.3) over the competencies with a
+    JPM = Σ min(actual, required) / Σ required × 100 (design §2.3) over the competencies with a
     fresh level; an employee with none is counted as unknown.
     """
     category = employee_features["jpm_known_category"]

@@ -1,4 +1,4 @@
-"""Code lists of the data contract (DESIGN §3): every code is an upper-case string.
+"""Code lists of the data contract (design §3): every code is an upper-case string.
 
 The appraisal codes (rating ekspektasi and predikat) belong to the regulation and live in
 ``ml.scoring``; the lists here are the contract's own vocabulary.

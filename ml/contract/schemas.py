@@ -1,4 +1,4 @@
-"""The data contract (DESIGN §3) as pandera schemas, with the rules that span columns and tables.
+"""The data contract (design §3) as pandera schemas, with the rules that span columns and tables.
 
 Each table is declared once as a :class:`TableSpec`: its columns (kind, nullability, value
 checks), its key, and the rules that relate columns of one row. From that one declaration come the

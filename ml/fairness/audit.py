@@ -34,7 +34,7 @@ class AuditConfig:
 class AuditResult:
     frame: pd.DataFrame  # one row per official appraisal with expected rating and residual
     target: str  # "ratings" or "score": what the residuals are measured in
-    rater_flags: pd.DataFrame  # rater effects and differential functioning, DESIGN §6 columns
+    rater_flags: pd.DataFrame  # rater effects and differential functioning, design §6 columns
     group_disparity: pd.DataFrame
     score_flags: pd.DataFrame
     predikat_mismatches: pd.DataFrame

@@ -1,4 +1,4 @@
-"""The audit's outputs: the CSV files of DESIGN §6 and ``audit.md``, a report a merit committee
+"""The audit's outputs: the CSV files of design §6 and ``audit.md``, a report a merit committee
 can read, with a forest plot of rater effects and a chart of group disparity."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Point-in-time feature pipelines (DESIGN §4): competency profiles from appraisal, assessment
+"""Point-in-time feature pipelines (design §4): competency profiles from appraisal, assessment
 and training history, as of a date, with nothing from after it."""
 
 from ml.features.pipeline import FeatureSet, build_features, build_training_examples

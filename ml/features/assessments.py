@@ -71,7 +71,7 @@ def deterministic_gap(
     last_assessed_on: pd.Series,
     stale_after: np.datetime64,
 ) -> pd.Series:
-    """max(0, required − last level) (DESIGN §2.3); unknown (NaN) when unassessed or when the
+    """max(0, required − last level) (design §2.3); unknown (NaN) when unassessed or when the
     last assessment is on or before ``stale_after`` (``as_of`` minus the staleness in months)."""
     fresh = (last_assessed_on > stale_after).to_numpy() & last_level.notna().to_numpy()
     return (required - last_level).clip(lower=0).where(fresh, np.nan)

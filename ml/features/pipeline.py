@@ -19,13 +19,13 @@ from ml.features.employees import employee_features
 from ml.features.keys import Keys, code_of, expand, months_before
 from ml.features.point_in_time import DATED, Tables, known_rows, period_end
 from ml.features.trainings import competency_training_features, employee_training_features
-from ml.scoring import BRIN_3_2023
+from ml.scoring import BRIN_3_2023, PP_17_2020
 
 # Per-competency features are stored as float32: levels, JP, months and scores need no more
 # than 7 significant digits, and at national scale (tens of millions of rows) it halves memory.
 FLOAT = np.float32
-STALE_MONTHS = 36  # an assessment older than this no longer tells today's level (DESIGN §2.3)
-MINIMUM_JP = 20
+STALE_MONTHS = 36  # an assessment older than this no longer tells today's level (design §2.3)
+MINIMUM_JP = PP_17_2020.minimum_jp  # the 20 JP a year, from the rule core
 LABEL_HORIZON_MONTHS = 24
 Progress = Callable[[str], None]
 

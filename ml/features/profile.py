@@ -1,4 +1,4 @@
-"""An employee's profile on a date: the deterministic core alone (DESIGN §2), no model.
+"""An employee's profile on a date: the deterministic core alone (design §2), no model.
 
 Predikat history (official ratings, predikat by the rule), each required competency's level and
 gap, Job-Person Match (JPM) with its category, the 9-box placement, and development hours (JP,
@@ -119,7 +119,7 @@ def _competency(row: Any, names: dict[str, str]) -> dict[str, Any]:
         "last_level": json_value(row.last_level),
         "last_assessed_on": json_value(row.last_assessed_on),
         "gap": gap,
-        # unknown: never assessed, or assessed more than STALE_MONTHS ago (DESIGN §2.3)
+        # unknown: never assessed, or assessed more than STALE_MONTHS ago (design §2.3)
         "gap_known": gap is not None,
     }
 

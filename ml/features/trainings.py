@@ -17,7 +17,7 @@ from ml.features.keys import (
     group_mean,
     months_before,
 )
-from ml.scoring import development_hours_by_employee
+from ml.scoring import PP_17_2020, development_hours_by_employee
 
 JP_WINDOWS_MONTHS = (12, 24, 36)
 
@@ -77,7 +77,7 @@ def _rows_per_competency(
 
 
 def employee_training_features(
-    trainings: pd.DataFrame, as_of: pd.Timestamp, minimum_jp: int = 20
+    trainings: pd.DataFrame, as_of: pd.Timestamp, minimum_jp: int = PP_17_2020.minimum_jp
 ) -> pd.DataFrame:
     """One row per employee with any finished training, indexed by roster position.
 

@@ -31,6 +31,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ml.errors import InputError
 from ml.recommend.greedy import greedy_select
+from ml.scoring import PP_17_2020
 
 CANDIDATE_COLUMNS = [
     "employee_id",
@@ -93,7 +94,7 @@ class PlanLimits:
 
     budget_idr: float
     max_jp_per_person: float = 80.0
-    minimum_jp: float = 20.0
+    minimum_jp: float = float(PP_17_2020.minimum_jp)
     shortfall_penalty: float = 0.02
     default_capacity: int = 30
     time_limit_s: float = 10.0

@@ -1,4 +1,4 @@
-"""The deterministic scoring core: the civil-service rules as pure functions (DESIGN §2).
+"""The deterministic scoring core: the civil-service rules as pure functions (design §2).
 
 Each rule is read from a versioned regulation object (a frozen dataclass with its table, a
 ``name`` and a ``source``) passed as a keyword argument whose default is the regulation in force,

@@ -1,6 +1,6 @@
 """The regulation's codes as enums, and the coercion of user input to them.
 
-Every code is an upper-case string (DESIGN §3). Public functions of :mod:`ml.scoring` accept an
+Every code is an upper-case string (design §3). Public functions of :mod:`ml.scoring` accept an
 enum member or its code, so that values read from a table can be passed straight in.
 """
 

@@ -134,7 +134,7 @@ def _level(value: object, competency: str, which: str) -> int:
 def competency_gaps(
     actual: Mapping[str, int | None], required: Mapping[str, int]
 ) -> dict[str, int | None]:
-    """Gap per required competency: max(0, required − actual) (DESIGN §2.3, PermenPAN-RB 38/2017).
+    """Gap per required competency: max(0, required − actual) (design §2.3, PermenPAN-RB 38/2017).
 
     Parameters
     ----------
@@ -175,7 +175,7 @@ def job_person_match(
     """The Job-Person Match of an employee against a position's standard, with its category.
 
     ``capped=True`` computes Σ min(actual, required) / Σ required × 100, so a surplus in one
-    competency cannot hide a gap in another (DESIGN §2.3); it stays within [0, 100].
+    competency cannot hide a gap in another (design §2.3); it stays within [0, 100].
     ``capped=False`` computes Σ actual / Σ required × 100, the form of BKN-style assessment
     reports, which can exceed 100. Whichever is asked for drives the category, read off
     ``scale`` (Peraturan BRIN 3/2023 Pasal 33 by default).

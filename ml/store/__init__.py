@@ -1,4 +1,4 @@
-"""The store (DESIGN §5): SQLAlchemy models and the review trail of the fairness audit — SQLite by
+"""The store (design §5): SQLAlchemy models and the review trail of the fairness audit — SQLite by
 default (``Settings.store_url``), PostgreSQL by URL, schema managed by Alembic migrations.
 
     trail = ReviewTrail.from_url(get_settings().store_url)

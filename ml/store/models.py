@@ -1,4 +1,4 @@
-"""The store's tables. The review trail (DESIGN §1, the merit committee): audit runs, the flags
+"""The store's tables. The review trail (design §1, the merit committee): audit runs, the flags
 they raise, every observation of a flag, and every review decision. The service: API keys, the
 access log, and the snapshots ``talenta score`` materialises for serving.
 

@@ -1,5 +1,5 @@
 """Snapshots for serving: what ``talenta score`` materialises so that the API answers from the
-store instead of rebuilding features per request (DESIGN §5).
+store instead of rebuilding features per request (design §5).
 
 A snapshot holds, per employee, the deterministic profile, the protected attributes (shown to
 the merit committee alone) and the model-ready feature rows; and the catalogue with each

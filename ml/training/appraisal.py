@@ -1,4 +1,4 @@
-"""The expected-appraisal model (DESIGN §4): the official rating an appraisal would get from the
+"""The expected-appraisal model (design §4): the official rating an appraisal would get from the
 evidence alone — KPI attainment, independently assessed competencies, service users' feedback,
 360° input, position — never from the rater or a protected attribute. The fairness audit reads
 its residuals (given − expected) to measure raters against evidence they do not produce.

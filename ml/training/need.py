@@ -1,4 +1,4 @@
-"""The training-need model (DESIGN §4): the probability that an employee's level in a
+"""The training-need model (design §4): the probability that an employee's level in a
 competency is below what the position requires, from what is known before the date.
 
 LightGBM on the per-competency features (one model, the competency as a feature), early-stopped

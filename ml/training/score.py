@@ -35,7 +35,7 @@ def score_workforce(
 ) -> pd.DataFrame:
     """One row per (employee, required competency) on the roster on ``as_of``.
 
-    Columns: the keys, ``required_level``, ``last_level``, the deterministic ``gap`` (DESIGN §2.3;
+    Columns: the keys, ``required_level``, ``last_level``, the deterministic ``gap`` (design §2.3;
     unknown when unassessed or stale), ``need_probability``, ``log_odds`` (the model's raw score,
     which the contributions add up to), ``need_rank`` within the employee, ``explained`` and,
     on explained rows, ``reason_i_feature/label/value/contribution`` for i = 1 … ``reasons``.
@@ -68,7 +68,7 @@ def score_workforce(
 
 
 def require_tables(tables: Tables, names: tuple[str, ...], task: str) -> None:
-    """Refuse, naming them, when tables a task needs are absent (DESIGN §3)."""
+    """Refuse, naming them, when tables a task needs are absent (design §3)."""
     missing = [name for name in names if name not in tables]
     if missing:
         raise FeatureInputError(f"{task} needs the table(s) {', '.join(missing)}")

@@ -1,4 +1,4 @@
-"""The rater audit on generated workforces with known injected biases (DESIGN §4; issue 5's
+"""The rater audit on generated workforces with known injected biases (design §4; issue 5's
 targets: precision and recall ≥ 0.9 for effects of at least half a rating step on raters with
 ≥ 15 ratees; at most 5% of raters falsely flagged on a clean workforce)."""
 

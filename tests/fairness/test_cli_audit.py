@@ -1,4 +1,4 @@
-"""``talenta audit``: the files of DESIGN §6 and the flags in the review trail, twice."""
+"""``talenta audit``: the files of design §6 and the flags in the review trail, twice."""
 
 from __future__ import annotations
 

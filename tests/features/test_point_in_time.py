@@ -1,4 +1,4 @@
-"""Nothing dated after ``as_of`` may influence a feature (DESIGN §4): a property test."""
+"""Nothing dated after ``as_of`` may influence a feature (design §4): a property test."""
 
 from __future__ import annotations
 

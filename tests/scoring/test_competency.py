@@ -21,7 +21,7 @@ from ml.scoring import (
 levels = st.integers(min_value=1, max_value=5)
 codes = st.sampled_from(["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "SK1", "T-KEU"])
 
-# gap = max(0, required − actual); unknown when the actual level is (DESIGN §2.3).
+# gap = max(0, required − actual); unknown when the actual level is (design §2.3).
 # (actual level, required level, gap); "absent" leaves the competency out of actual.
 GAPS = [
     (1, 3, 2),
@@ -76,7 +76,7 @@ def test_gaps_are_non_negative_and_zero_iff_requirement_met(
         assert (gap == 0) == (actual >= required)
 
 
-# (actual, required, capped percent, uncapped percent) — DESIGN §2.3 and domain/competencies.md.
+# (actual, required, capped percent, uncapped percent) — design §2.3 and domain/competencies.md.
 JPM_EXAMPLES = [
     ({"M1": 3, "M2": 3}, {"M1": 3, "M2": 3}, 100.0, 100.0),
     ({"M1": 5, "M2": 1}, {"M1": 3, "M2": 3}, 200 / 3, 100.0),
