@@ -29,14 +29,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 import statsmodels.api as sm
 from _report import report
-from scipy.sparse.linalg import spsolve
 from scipy.stats import spearmanr
 
 import ml.fairness.audit as audit
 from ml.contract.ingest import ingest
+from ml.fairness.references import henderson_blups
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
@@ -110,28 +109,6 @@ def mixedlm_blups(ratings: pd.DataFrame) -> tuple[pd.Series, dict[str, float]]:
     raters.index = [name.rsplit("[", 1)[1].rstrip("]") for name in raters.index]
     variances = dict(zip(model.exog_vc.names, map(float, fit.vcomp), strict=True))
     return raters, {**variances, "residual": float(fit.scale)}
-
-
-def henderson_blups(ratings: pd.DataFrame, variances: dict[str, float]) -> pd.Series:
-    """Rater BLUPs of the crossed model with known variance components: the mixed-model
-    equations [X Z]'[X Z] + diag(0, σ²/σ²_rater, σ²/σ²_ratee) solved sparse."""
-    rater, raters = pd.factorize(ratings["rater"])
-    ratee, ratees = pd.factorize(ratings["ratee"])
-    n, rows = len(ratings), np.arange(len(ratings))
-    design = sp.hstack(
-        [
-            sp.csr_matrix(np.ones((n, 1))),
-            sp.csr_matrix((np.ones(n), (rows, rater)), shape=(n, len(raters))),
-            sp.csr_matrix((np.ones(n), (rows, ratee)), shape=(n, len(ratees))),
-        ]
-    ).tocsc()
-    ridge = np.r_[
-        0.0,
-        np.full(len(raters), variances["residual"] / variances["rater"]),
-        np.full(len(ratees), variances["residual"] / variances["ratee"]),
-    ]
-    solution = spsolve((design.T @ design + sp.diags(ridge)).tocsc(), design.T @ ratings["y"])
-    return pd.Series(solution[1 : 1 + len(raters)], index=raters)
 
 
 def insteval(external: Path, tmp: Path, n_raters: int, seed: int) -> dict[str, object]:

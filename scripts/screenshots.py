@@ -10,58 +10,15 @@ browser download) and saves one PNG per page. Also prints each page's load time.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import socket
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import Page, sync_playwright
 
 from ml.config import get_settings
 from ml.serving.app import create_app
+from ml.serving.harness import CHROMIUM, CHROMIUM_ARGS, serving
 from ml.store.keys import Keys
-
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium tries to reach Google's services, which a
-# closed network refuses (and which a government server has no business contacting).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serving(app: FastAPI, port: int) -> Iterator[str]:
-    """``app`` served by uvicorn in a background thread until the block ends."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def log_in(page: Page, base: str, key: str) -> None:
@@ -101,7 +58,7 @@ def main() -> int:
     }
     app = create_app(settings, alias=args.alias)
     try:
-        with serving(app, free_port()) as base, sync_playwright() as p:
+        with serving(app) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             state = app.state.talenta
             served = state.served()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ml.contract.codes import TrainingStatus
 from ml.features.keys import (
     DAYS_PER_MONTH,
     Keys,
@@ -26,7 +27,8 @@ def competency_training_features(
     trainings: pd.DataFrame, catalog: pd.DataFrame, keys: Keys, as_of: pd.Timestamp
 ) -> pd.DataFrame:
     """One row per (employee, competency) a finished programme targeted, indexed by pair key."""
-    finished = trainings["status"].isin(["COMPLETED", "DROPPED"]).to_numpy()
+    finished_status = [TrainingStatus.COMPLETED, TrainingStatus.DROPPED]
+    finished = trainings["status"].isin(finished_status).to_numpy()
     t = trainings[finished]
     row, code = _rows_per_competency(t["program_id"], catalog, keys)
     pair = keys.pair(t["emp"].to_numpy()[row], code)
@@ -35,7 +37,7 @@ def competency_training_features(
     groups, group = np.unique(pair, return_inverse=True)
     size = len(groups)
 
-    completed = (t["status"] == "COMPLETED").to_numpy()[row]
+    completed = (t["status"] == TrainingStatus.COMPLETED).to_numpy()[row]
     end = t["end_date"].to_numpy()[row]
     age = (as_of.to_datetime64() - end) / np.timedelta64(1, "D") / DAYS_PER_MONTH
     jp = t["jp"].to_numpy(float)[row]
@@ -86,7 +88,7 @@ def employee_training_features(
     """
     by_position = trainings.assign(employee_id=trainings["emp"])
     this_year = development_hours_by_employee(by_position, as_of.year, minimum_jp=minimum_jp)
-    completed = trainings[(trainings["status"] == "COMPLETED").to_numpy()]
+    completed = trainings[(trainings["status"] == TrainingStatus.COMPLETED).to_numpy()]
     recent = (completed["end_date"] > months_before(as_of, 12)).to_numpy()
     last12 = (
         completed["jp"]

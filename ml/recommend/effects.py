@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from ml.contract.codes import TrainingStatus
 from ml.features.assessments import METHOD_ERROR_SD, UNKNOWN_METHOD_ERROR_SD
 
 Tables = dict[str, pd.DataFrame]
@@ -140,7 +141,7 @@ def completions(tables: Tables) -> pd.DataFrame:
     """Completed trainings, one row per competency the programme targets: employee_id,
     program_id, competency_code, max_level, start_date, end_date."""
     done = tables["trainings"]
-    done = done[done["status"].astype("str") == "COMPLETED"]
+    done = done[done["status"].astype("str") == TrainingStatus.COMPLETED]
     done = done[["employee_id", "program_id", "start_date", "end_date"]]
     links = program_links(tables["training_catalog"])[
         ["program_id", "competency_code", "max_level"]

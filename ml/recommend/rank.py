@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ml.contract.codes import TrainingStatus
 from ml.recommend.effects import program_links
 
 REPEAT_YEARS = 3
@@ -35,7 +36,7 @@ def recently_completed(trainings: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataF
     """(employee_id, program_id) completed within ``REPEAT_YEARS`` before ``as_of``."""
     since = as_of - pd.DateOffset(years=REPEAT_YEARS)
     done = trainings[
-        (trainings["status"].astype("str") == "COMPLETED")
+        (trainings["status"].astype("str") == TrainingStatus.COMPLETED)
         & (trainings["end_date"] > since)
         & (trainings["end_date"] <= as_of)
     ]

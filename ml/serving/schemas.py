@@ -9,9 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ml.store.records import Decision
+from ml.store.records import Decision, FlagView, Status
 
-Status = Literal["OPEN", "CONFIRMED", "DISMISSED", "NEEDS_INFO"]
 # Text that reaches a query or the store has no NUL character: PostgreSQL refuses one in text
 # (a 500), SQLite's length() stops at it, and nothing legitimate holds one.
 NO_NUL = r"^[^\x00]*$"
@@ -226,31 +225,9 @@ class PlanPublic(BaseModel):
 # --- fairness ---------------------------------------------------------------------------------
 
 
-class FlagPublic(BaseModel):
-    flag_id: str
-    family: str
-    kind: str
-    subject: str
-    group_label: str | None
-    agency_id: str | None
-    region: str | None
-    first_run_id: str
-    created_at: datetime
-    run_id: str
-    observed_at: datetime
-    n: int | None
-    effect: float | None
-    ci_low: float | None
-    ci_high: float | None
-    q_value: float | None
-    evidence: dict[str, Any]
-    status: Status
-    reviews: int
-    observations: int
-
-
 class FlagsPublic(BaseModel):
-    data: list[FlagPublic]
+    # The store's view of a flag, as it is: one definition for the trail, the API and the pages.
+    data: list[FlagView]
     count: int = Field(description="flags matching the filters, over all pages")
     limit: int
     offset: int

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ml.errors import InputError
 
@@ -23,6 +23,8 @@ class Decision(StrEnum):
 
 OPEN = "OPEN"  # the status of a flag nobody has reviewed yet
 STATUSES = (OPEN, *(d.value for d in Decision))
+Status = Literal["OPEN", "CONFIRMED", "DISMISSED", "NEEDS_INFO"]
+assert set(get_args(Status)) == set(STATUSES), "Status lists every status"
 
 
 class Family(StrEnum):
@@ -167,7 +169,7 @@ class FlagView:
     ci_high: float | None
     q_value: float | None
     evidence: dict[str, Any]
-    status: str
+    status: Status
     reviews: int
     observations: int
 

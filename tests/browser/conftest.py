@@ -9,11 +9,7 @@ missing the tests skip and say so. A failing test leaves a screenshot in ``tests
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
@@ -21,22 +17,13 @@ import pytest
 from fastapi import FastAPI
 
 from ml.serving.app import create_app
+from ml.serving.harness import CHROMIUM as CHROMIUM_PATH
+from ml.serving.harness import CHROMIUM_ARGS, serving
 from ml.store.keys import ROLES, Keys
 from tests.serving.pages.home import Home, build_home
 
-# Debian's; TALENTA_CHROMIUM names another build (e.g. a distribution's chromium-browser)
-CHROMIUM = Path(os.environ.get("TALENTA_CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags Chromium reaches for Google's services, which a
-# closed network refuses.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM = Path(CHROMIUM_PATH)
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 try:
@@ -63,33 +50,6 @@ def chromium() -> Path:
             "`apt-get install -y chromium`, which needs root and the Debian repositories"
         )
     return CHROMIUM
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """``app`` served by uvicorn in a background thread until the block ends."""
-    import uvicorn
-
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="pages-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 import statsmodels.api as sm
 from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_rate
-from scipy.sparse.linalg import spsolve
 from scipy.stats import spearmanr
 
 from ml.contract.ingest import ingest
 from ml.fairness.audit import AuditConfig, AuditResult, run_audit
+from ml.fairness.references import henderson_blups
 from tests.conftest import MAPPINGS, external
 
 pytestmark = pytest.mark.slow
@@ -113,27 +112,6 @@ def mixedlm(insteval: AuditResult) -> tuple[pd.DataFrame, pd.Series, dict[str, f
     return sample, blups, {**variances, "residual": float(fit.scale)}
 
 
-def _henderson(ratings: pd.DataFrame, variances: dict[str, float]) -> pd.Series:
-    """Rater BLUPs with known variance components: Henderson's mixed-model equations, sparse."""
-    rater, raters = pd.factorize(ratings["rater"])
-    ratee, ratees = pd.factorize(ratings["ratee"])
-    n, rows = len(ratings), np.arange(len(ratings))
-    design = sp.hstack(
-        [
-            sp.csr_matrix(np.ones((n, 1))),
-            sp.csr_matrix((np.ones(n), (rows, rater)), shape=(n, len(raters))),
-            sp.csr_matrix((np.ones(n), (rows, ratee)), shape=(n, len(ratees))),
-        ]
-    ).tocsc()
-    ridge = np.r_[
-        0.0,
-        np.full(len(raters), variances["residual"] / variances["rater"]),
-        np.full(len(ratees), variances["residual"] / variances["ratee"]),
-    ]
-    solution = spsolve((design.T @ design + sp.diags(ridge)).tocsc(), design.T @ ratings["y"])
-    return pd.Series(solution[1 : 1 + len(raters)], index=raters)
-
-
 # InstEval carries no KPI, feedback or assessments; its evidence is the consensus: the other
 # students' mean rating of the same lecturer (leaving the rater out), which the expected-rating
 # model learns from (sd of the expectation 0.63). The crossed model takes the lecturers out by
@@ -160,9 +138,9 @@ def test_insteval_rater_effects_agree_with_crossed_blups_of_all_raters(
 ) -> None:
     sample, blups, variances = mixedlm
     # The sparse solve reproduces MixedLM's own BLUPs where both can run ...
-    np.testing.assert_allclose(_henderson(sample, variances)[blups.index], blups, atol=1e-8)
+    np.testing.assert_allclose(henderson_blups(sample, variances)[blups.index], blups, atol=1e-8)
     # ... and takes MixedLM's variance components to every rating.
-    full = _henderson(_ratings(insteval), variances)
+    full = henderson_blups(_ratings(insteval), variances)
     judged = _judged(insteval)
     assert spearmanr(full[judged.index], judged).statistic >= 0.95
     flagged = insteval.rater_flags
