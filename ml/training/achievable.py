@@ -28,12 +28,11 @@ checks it against a Monte-Carlo posterior on a tiny workforce.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -166,9 +165,11 @@ def achievable_need_probability(
     """
     model = GeneratorModel.from_settings(settings)
     out = np.full(len(examples), np.nan)
-    for as_of, rows in examples.groupby("as_of", sort=True):
-        at = np.flatnonzero((examples["as_of"] == as_of).to_numpy())
-        out[at] = _probabilities(rows, tables, program_effects, model, pd.Timestamp(as_of))
+    as_of = pd.to_datetime(examples["as_of"])
+    for date in as_of.unique():
+        at = np.flatnonzero((as_of == date).to_numpy())
+        rows = examples.iloc[at]
+        out[at] = _probabilities(rows, tables, program_effects, model, pd.Timestamp(date))
     return out
 
 
