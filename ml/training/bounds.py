@@ -53,7 +53,8 @@ def versus_bounds(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """ROC AUC of model, bound and oracle per segment: the table, and metrics named
     ``{test,achievable,oracle}_roc_auc_<segment>`` (segment in lower case) for MLflow."""
-    rows, metrics = [], {}
+    rows: list[tuple[object, ...]] = []
+    metrics: dict[str, float] = {}
     for name, mask in segments(test).items():
         model, bound, truth = (
             _auc(y[mask], p_model[mask]),
