@@ -10,6 +10,7 @@ requirement. The bound's moment-matched filter must agree with it.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,11 @@ from scipy.stats import norm
 from ml.synth import SynthConfig, generate_workforce
 from ml.synth.dynamics import COMPETENCE_SD, DAYS, NOISE, RATING_CUTS
 from ml.synth.reference import GENERAL_CODES
-from ml.training.achievable import GeneratorModel, achievable_need_probability
+from ml.training.achievable import (
+    GeneratorModel,
+    achievable_need_probability,
+    load_bound_inputs,
+)
 
 AS_OF = pd.Timestamp("2023-01-01")
 DRAWS = 200_000
@@ -183,3 +188,8 @@ def test_bound_matches_a_monte_carlo_posterior(workforce: Any) -> None:
     diff = np.abs(bound - mc)
     assert diff.max() < 0.04, list(zip(bound, mc, strict=True))
     assert diff.mean() < 0.015, list(zip(bound, mc, strict=True))
+
+
+def test_real_data_has_no_bound(tmp_path: Path) -> None:
+    """Without ``ground_truth/`` there is no generator to take the posterior of."""
+    assert load_bound_inputs(tmp_path) is None
