@@ -104,7 +104,7 @@ class _People:
 
     def drift_years(self, day: np.ndarray, i: np.ndarray) -> np.ndarray:
         """Years of drift accrued on ``day`` (the generator's fraction of the year: days / 365)."""
-        year = np.searchsorted(self.year_starts, day, side="right") - 1
+        year = np.maximum(np.searchsorted(self.year_starts, day, side="right") - 1, 0)
         return self.active_years(year, i) + (day - self.year_starts[year]) / DAYS
 
 
@@ -163,6 +163,7 @@ def achievable_need_probability(
     ``program_effects``: ``ground_truth/program_effects.csv``. NaN where the employee or the
     competency is unknown to the tables.
     """
+    _check_columns(examples, tables)
     model = GeneratorModel.from_settings(settings)
     out = np.full(len(examples), np.nan)
     as_of = pd.to_datetime(examples["as_of"])
@@ -171,6 +172,28 @@ def achievable_need_probability(
         rows = examples.iloc[at]
         out[at] = _probabilities(rows, tables, program_effects, model, pd.Timestamp(date))
     return out
+
+
+NEEDS = {
+    "examples": ("employee_id", "competency_code", "as_of", "label_date"),
+    "employees": ("employee_id", "position_id", "hire_date"),
+    "position_requirements": ("position_id", "competency_code", "required_level"),
+    "competency_assessments": ("employee_id", "competency_code", "assessed_on", "level", "method"),
+    "appraisals": ("employee_id", "period", "rater_role", "hasil_kerja_rating", "perilaku_rating",
+                   "kpi_attainment"),
+    "trainings": ("employee_id", "program_id", "start_date", "end_date", "status"),
+}  # fmt: skip
+
+
+def _check_columns(examples: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> None:
+    """ValueError naming the table and the columns the bound needs but does not have."""
+    frames = {"examples": examples, **tables}
+    for name, columns in NEEDS.items():
+        if name not in frames:
+            raise ValueError(f"the achievable bound needs the {name} table")
+        absent = [c for c in columns if c not in frames[name].columns]
+        if absent:
+            raise ValueError(f"the achievable bound needs {name} columns {absent}")
 
 
 def _probabilities(
@@ -221,6 +244,8 @@ def _days(dates: Any, start_year: int) -> np.ndarray:
 
 def _index(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Position of each wanted id in the sorted ``ids``, −1 when absent."""
+    if not len(ids):
+        return np.full(len(wanted), -1)
     at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
     return np.where(ids[at] == wanted, at, -1)
 

@@ -193,3 +193,13 @@ def test_bound_matches_a_monte_carlo_posterior(workforce: Any) -> None:
 def test_real_data_has_no_bound(tmp_path: Path) -> None:
     """Without ``ground_truth/`` there is no generator to take the posterior of."""
     assert load_bound_inputs(tmp_path) is None
+
+
+def test_a_missing_column_is_named(workforce: Any) -> None:
+    tables = {**workforce.tables}
+    tables["trainings"] = tables["trainings"].drop(columns="start_date")
+    labels = _labels(workforce.tables)
+    with pytest.raises(ValueError, match=r"trainings columns \['start_date'\]"):
+        achievable_need_probability(
+            labels, tables, workforce.ground_truth["program_effects"], workforce.config.to_dict()
+        )
