@@ -24,7 +24,9 @@ LIMITATIONS = """\
   assessed: units that never assess their staff are outside its experience.
 - Assessments are integers observed with noise; no model can know a level between two
   assessments better than they allow. On generated data the oracle (which knows the true latent
-  level on the date) shows how much of the remaining error is that, not the model.
+  level on the date) shows how much of the remaining error is that, not the model, and the
+  achievable bound (the generator's own posterior given the data) how much a model could still
+  gain.
 - Gender and age are never inputs. Error rates can still differ by group where the evidence does
   (fewer assessments of young employees): the fairness table shows it and a gate bounds it.
 - The expected-appraisal model sees KPI attainment, assessed competencies, service feedback and
@@ -67,13 +69,16 @@ def model_card(result: TrainResult) -> str:
     headline = pd.DataFrame(
         [
             ("ROC AUC", m["test_roc_auc"], m["baseline_gap_roc_auc"],
-             m["baseline_logistic_roc_auc"], m.get("oracle_roc_auc")),
-            ("PR AUC", m["test_pr_auc"], None, None, m.get("oracle_pr_auc")),
-            ("Brier", m["test_brier"], None, None, m.get("oracle_brier")),
-            ("ECE", m["test_ece"], None, m["baseline_logistic_ece"], m.get("oracle_ece")),
+             m["baseline_logistic_roc_auc"], m.get("achievable_roc_auc"), m.get("oracle_roc_auc")),
+            ("PR AUC", m["test_pr_auc"], None, None, m.get("achievable_pr_auc"),
+             m.get("oracle_pr_auc")),
+            ("Brier", m["test_brier"], None, None, m.get("achievable_brier"),
+             m.get("oracle_brier")),
+            ("ECE", m["test_ece"], None, m["baseline_logistic_ece"], m.get("achievable_ece"),
+             m.get("oracle_ece")),
         ],
         columns=["metric", "need model", "last gap carried forward", "logistic regression",
-                 "oracle"],
+                 "achievable", "oracle"],
     )  # fmt: skip
     gates = pd.DataFrame(
         [("passed" if g.passed else "**FAILED**", g.name, g.message) for g in result.gate_results],
@@ -102,6 +107,7 @@ def model_card(result: TrainResult) -> str:
         f"![calibration]({CALIBRATION_PNG})",
         "### By competency group",
         _table(result.tables["need_by_group"]),
+        *_versus_bounds(result),
         f"## Fairness (test rows; threshold {result.params['threshold']})",
         "Error rates by protected group. The equalized-odds difference is the larger of the "
         "gaps in true- and false-positive rates between groups; a group with fewer than 50 "
@@ -127,6 +133,21 @@ def model_card(result: TrainResult) -> str:
     return "\n\n".join(sections) + "\n"
 
 
+def _versus_bounds(result: TrainResult) -> list[str]:
+    """The model beside the achievable bound and the oracle by segment (generated data only)."""
+    table = result.tables.get("need_versus_bounds")
+    if table is None:
+        return []
+    return [
+        "### Against the achievable bound and the oracle",
+        "The achievable bound is the best any model could do from the data: the need probability "
+        "of the generator's own posterior given what was known on the date. The oracle reads "
+        "the true level, which no one observes. ROC AUC by segment; `gap_to_achievable` is "
+        "bound − model (negative: the model is above the bound, which approximates).",
+        _table(table),
+    ]
+
+
 def summary_lines(result: TrainResult) -> list[tuple[str, str]]:
     """The card's headline as (label, value) pairs, for the console."""
     m = result.metrics
@@ -140,6 +161,13 @@ def summary_lines(result: TrainResult) -> list[tuple[str, str]]:
     if "oracle_roc_auc" in m:
         lines += [("oracle ROC AUC", _fmt(m["oracle_roc_auc"])),
                   ("gap to oracle", _fmt(m["oracle_gap_roc_auc"]))]  # fmt: skip
+    if "achievable_roc_auc" in m:
+        never = ("test_roc_auc_never_assessed", "achievable_roc_auc_never_assessed")
+        lines += [
+            ("achievable ROC AUC", _fmt(m["achievable_roc_auc"])),
+            ("gap to achievable", _fmt(m["achievable_gap_roc_auc"])),
+            ("never assessed: model / achievable", " / ".join(_fmt(m.get(k)) for k in never)),
+        ]
     lines += [
         ("equalized-odds difference", _fmt(m["test_equalized_odds_difference"])),
         ("expected appraisal R²", _fmt(m.get("appraisal_test_r2"))),

@@ -19,9 +19,11 @@ from ml.features import build_training_examples
 from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
 from ml.features.point_in_time import Tables
+from ml.training.achievable import achievable_need_probability, load_bound_inputs
 from ml.training.appraisal import ExpectedAppraisalRegressor
 from ml.training.appraisal_examples import APPRAISAL_NOT_FEATURES, appraisal_examples
 from ml.training.baseline import carried_forward_gap, logistic_baseline, logistic_inputs
+from ml.training.bounds import achievable_metrics, versus_bounds
 from ml.training.calibration import fit_calibrator
 from ml.training.dataset import Split, employee_groups, label_dates, split_examples
 from ml.training.design import Design
@@ -168,6 +170,19 @@ def _need(
     if latent is not None:
         metrics |= _oracle(split, latent, y_val, y_test)
         metrics["oracle_gap_roc_auc"] = metrics["oracle_roc_auc"] - metrics["test_roc_auc"]
+        bound = load_bound_inputs(data_dir)
+        if bound is not None:
+            # The best any model could do from the data (generator's posterior): how much of the
+            # oracle gap is left to close, overall and where the evidence differs.
+            p_bound = achievable_need_probability(
+                split.test, bound.tables, bound.program_effects, bound.settings
+            )
+            metrics |= achievable_metrics(y_test, p, p_bound)
+            table, by_segment = versus_bounds(
+                split.test, y_test, p, p_bound, oracle_score(split.test, latent)
+            )
+            metrics |= by_segment
+            tables["need_versus_bounds"] = table
 
     # Error rates by protected group, on the test rows (attributes joined here, for this alone).
     people = protected.read(data_dir).set_index("employee_id")

@@ -14,6 +14,7 @@ PASSING = {
     "test_roc_auc": 0.9,
     "test_ece": 0.01,
     "oracle_roc_auc": 0.92,
+    "achievable_roc_auc": 0.91,
     "test_equalized_odds_difference": 0.02,
     "baseline_roc_auc": 0.7,
     "appraisal_test_r2": 0.5,
@@ -22,6 +23,7 @@ ORDER = [
     "min_test_roc_auc",
     "max_test_ece",
     "max_oracle_gap",
+    "max_achievable_gap",
     "max_equalized_odds_difference",
     "must_beat_baseline",
     "min_appraisal_r2",
@@ -43,6 +45,10 @@ BOUNDARIES = [
     ("max_oracle_gap", {"oracle_roc_auc": 0.9501}, False),
     # 0.80 - 0.75 is 0.05000000000000004 in floating point: still on the threshold.
     ("max_oracle_gap", {"oracle_roc_auc": 0.80, "test_roc_auc": 0.75}, True),
+    ("max_achievable_gap", {"achievable_roc_auc": 0.92}, True),
+    ("max_achievable_gap", {"achievable_roc_auc": 0.9201}, False),
+    # A model above the bound (the bound's approximations, or test-set noise) passes.
+    ("max_achievable_gap", {"achievable_roc_auc": 0.85}, True),
     ("max_equalized_odds_difference", {"test_equalized_odds_difference": 0.2}, True),
     ("max_equalized_odds_difference", {"test_equalized_odds_difference": 0.2001}, False),
     ("must_beat_baseline", {"baseline_roc_auc": 0.8999}, True),
@@ -71,6 +77,15 @@ def test_results_carry_value_threshold_and_a_readable_message() -> None:
     assert baseline.threshold is True
     assert baseline.message == "test ROC AUC 0.900 > baseline 0.700"
     assert result(PASSING, "max_oracle_gap").value == pytest.approx(0.02)
+    bound = result(PASSING, "max_achievable_gap")
+    assert bound.value == pytest.approx(0.01)
+    assert bound.message == "achievable gap (achievable - test ROC AUC) 0.010 <= 0.020"
+
+
+def test_a_bound_without_a_test_roc_auc_fails() -> None:
+    gap = result({"achievable_roc_auc": 0.9}, "max_achievable_gap")
+    assert not gap.passed
+    assert "'test_roc_auc'" in gap.message
 
 
 @pytest.mark.parametrize("gate", ORDER)
@@ -87,9 +102,10 @@ def test_with_every_gate_disabled_nothing_is_checked() -> None:
     assert check_gates({}, gates) == []
 
 
-def test_missing_metrics_fail_except_the_oracle_which_is_skipped() -> None:
+def test_missing_metrics_fail_except_the_oracle_and_bound_which_are_skipped() -> None:
     results = check_gates({}, Gates())
-    assert [r.name for r in results] == [name for name in ORDER if name != "max_oracle_gap"]
+    skipped = ("max_oracle_gap", "max_achievable_gap")
+    assert [r.name for r in results] == [name for name in ORDER if name not in skipped]
     assert failed(results) == results
     assert all(r.value is None for r in results)
     assert results[0].message == "min_test_roc_auc: the metrics lack 'test_roc_auc'"

@@ -27,7 +27,12 @@ from ml.training.registry import (
 )
 from ml.training.train import TrainResult
 
-LENIENT = Gates(max_test_ece=None, max_oracle_gap=None, max_equalized_odds_difference=None)
+LENIENT = Gates(
+    max_test_ece=None,
+    max_oracle_gap=None,
+    max_achievable_gap=None,
+    max_equalized_odds_difference=None,
+)
 IMPOSSIBLE = LENIENT.model_copy(update={"min_test_roc_auc": 0.999})
 
 
@@ -69,8 +74,13 @@ def test_the_run_holds_what_the_issue_asks(settings: Settings, trained: TrainRes
     client = connect(settings)
     registered = log_training(client, trained, model_card(trained), {})
     run = client.get_run(registered.run_id)
-    for name in ("test_roc_auc", "oracle_roc_auc", "test_pr_auc", "test_brier", "test_ece"):
+    for name in ("test_roc_auc", "oracle_roc_auc", "test_pr_auc", "test_brier", "test_ece",
+                 "achievable_roc_auc", "achievable_pr_auc", "achievable_brier",
+                 "achievable_roc_auc_never_assessed"):  # fmt: skip
         assert name in run.data.metrics
+    tables = {a.path for a in client.list_artifacts(registered.run_id, "tables")}
+    assert "tables/need_versus_bounds.csv" in tables
+    assert "Against the achievable bound and the oracle" in model_card(trained)
     artifacts = {a.path for a in client.list_artifacts(registered.run_id)}
     assert {"model_card.md", "features.json", "tables"} <= artifacts
     version = client.get_model_version(NEED_MODEL, registered.need_version)

@@ -41,3 +41,30 @@ def test_error_rates_are_reported_by_gender_and_age_band(trained: TrainResult) -
 def test_the_expected_appraisal_model_explains_ratings(trained: TrainResult) -> None:
     assert trained.appraisal_target == "ratings"
     assert trained.metrics["appraisal_test_r2"] > 0.2
+
+
+def test_the_achievable_bound_sits_below_the_oracle_and_is_calibrated(trained: TrainResult) -> None:
+    m = trained.metrics
+    assert m["achievable_coverage"] == 1.0
+    assert m["baseline_gap_roc_auc"] < m["achievable_roc_auc"] < m["oracle_roc_auc"]
+    # The posterior's probabilities are calibrated when the bound models the generator right.
+    assert m["achievable_ece"] < 0.05
+    assert m["achievable_gap_roc_auc"] == m["achievable_roc_auc"] - m["test_roc_auc"]
+
+
+def test_model_bound_and_oracle_are_compared_by_segment(trained: TrainResult) -> None:
+    table = trained.tables["need_versus_bounds"].set_index("segment")
+    assert {"ALL", "MANAJERIAL", "ASSESSED_BEFORE", "NEVER_ASSESSED"} <= set(table.index)
+    assert (
+        table.loc["ASSESSED_BEFORE", "n"] + table.loc["NEVER_ASSESSED", "n"]
+        == table.loc["ALL", "n"]
+    )
+    assert table.loc["ALL", "achievable_roc_auc"] == trained.metrics["achievable_roc_auc"]
+    for segment in ("assessed_before", "never_assessed"):
+        assert np.isfinite(trained.metrics[f"achievable_roc_auc_{segment}"])
+    # What separates bound from oracle is information, largest where nothing was assessed.
+    never = table.loc["NEVER_ASSESSED"]
+    assessed = table.loc["ASSESSED_BEFORE"]
+    assert never["oracle_roc_auc"] - never["achievable_roc_auc"] > (
+        assessed["oracle_roc_auc"] - assessed["achievable_roc_auc"]
+    )

@@ -26,6 +26,7 @@ RECOMMENDATIONS = "/api/v1/employees/{}/recommendations"
 LENIENT = Gates(
     max_test_ece=None,
     max_oracle_gap=None,
+    max_achievable_gap=None,
     max_equalized_odds_difference=None,
     min_appraisal_r2=None,
 )
