@@ -14,6 +14,7 @@ from nbformat import NotebookNode
 from threadpoolctl import threadpool_limits
 
 from ml.config import get_settings
+from ml.pipelines.train import read_training_data
 from ml.synth import SynthConfig, generate_workforce, write_workforce
 from ml.training.gates import Gates
 from ml.training.registry import connect, log_training, promote
@@ -62,7 +63,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NotebookNode]
             # One thread: a few thousand rows gain nothing from more, and on a busy machine
             # OpenMP's spinning threads make this training ten times slower or worse.
             with threadpool_limits(limits=1):
-                result = train(data_dir)
+                result = train(read_training_data(data_dir))
             registered = log_training(client, result, card="# card", figures={})
             assert promote(client, registered.need_version, NO_GATES).promoted
             # connect() exported the store's URI; the kernel must find it from TALENTA_HOME alone

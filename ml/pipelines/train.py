@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml.config import Settings
+from ml.contract import protected
+from ml.features.io import load_tables
+from ml.training.achievable import load_bound_inputs
 from ml.training.card import CALIBRATION_PNG, calibration_figure, model_card, summary_lines
 from ml.training.gates import Gates
+from ml.training.oracle import load_latent_levels
 from ml.training.registry import Promotion, Registered, connect, log_training, promote
-from ml.training.train import TrainingConfig, TrainResult, train
+from ml.training.train import TRAINING_COLUMNS, TrainingConfig, TrainingData, TrainResult, train
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ def train_and_register(
     the model card, log one MLflow run and register both models with alias ``challenger``."""
     step = progress or (lambda _: None)
     client = connect(settings)  # first: a bad store URI fails before minutes of training
-    result = train(data_dir, config or TrainingConfig(), progress=step)
+    step("loading tables")
+    result = train(read_training_data(data_dir), config or TrainingConfig(), progress=step)
     step("model card")
     card = model_card(result)
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,3 +59,17 @@ def promote_models(settings: Settings, need_version: str | None, gates: Gates) -
     """Move ``champion`` to ``need_version`` (default: the challenger) and its partner
     expected-appraisal model, only through ``gates``; the outcome says which gate refused."""
     return promote(connect(settings), need_version, gates)
+
+
+def read_training_data(data_dir: Path) -> TrainingData:
+    """The tables training reads (protected attributes left out), the protected attributes apart
+    and, on a generated workforce, its ground truth."""
+    tables = load_tables(data_dir, TRAINING_COLUMNS)
+    latent = load_latent_levels(data_dir)
+    return TrainingData(
+        tables=tables,
+        people=protected.read(data_dir),
+        source=str(data_dir.resolve()),
+        latent=latent,
+        bound=load_bound_inputs(data_dir) if latent is not None else None,
+    )

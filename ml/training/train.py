@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,10 +15,9 @@ from ml.contract import protected
 from ml.contract.protected import AGE_BANDS
 from ml.errors import InputError
 from ml.features import build_training_examples
-from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
 from ml.features.point_in_time import Tables
-from ml.training.achievable import achievable_need_probability, load_bound_inputs
+from ml.training.achievable import BoundInputs, achievable_need_probability
 from ml.training.appraisal import ExpectedAppraisalRegressor
 from ml.training.appraisal_examples import APPRAISAL_NOT_FEATURES, appraisal_examples
 from ml.training.baseline import carried_forward_gap, logistic_baseline, logistic_inputs
@@ -37,7 +35,7 @@ from ml.training.metrics import (
     scores_by,
 )
 from ml.training.need import TrainingNeedClassifier
-from ml.training.oracle import load_latent_levels, oracle_score
+from ml.training.oracle import oracle_score
 
 Progress = Callable[[str], None]
 
@@ -79,16 +77,36 @@ class TrainResult:
         return all(g.passed for g in self.gate_results)
 
 
+@dataclass(frozen=True)
+class TrainingData:
+    """What training reads (``ml.pipelines.train.read_training_data`` reads it from a data
+    directory): the contract tables (without protected attributes), the protected attributes
+    apart (for the group metrics alone), and on generated data the ground truth the oracle and
+    the achievable bound compare with."""
+
+    tables: Tables
+    people: pd.DataFrame  # employee_id and the protected source columns (ml.contract.protected)
+    source: str  # where the data came from, for the model card and MLflow
+    latent: pd.DataFrame | None = None  # true latent levels (generated data)
+    bound: BoundInputs | None = None  # the generator's parameters (generated data)
+
+    @property
+    def generated(self) -> bool:
+        return self.latent is not None
+
+
+# What training reads of the contract: the feature pipeline's columns, and the rater for the
+# audit's sake (kept on the appraisal examples), never a feature.
+TRAINING_COLUMNS = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
+
+
 def train(
-    data_dir: Path, config: TrainingConfig | None = None, progress: Progress | None = None
+    data: TrainingData, config: TrainingConfig | None = None, progress: Progress | None = None
 ) -> TrainResult:
-    """Train and evaluate both models on the contract tables of ``data_dir``."""
+    """Train and evaluate both models on ``data``."""
     config = config or TrainingConfig()
     step = progress or (lambda _: None)
-    step("loading tables")
-    # The rater is read for the audit's sake (kept on the appraisal examples), never a feature.
-    columns = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
-    tables = load_tables(data_dir, columns)
+    tables = data.tables
     dates = label_dates(tables)
     step(f"need examples on {len(dates)} dates")
     examples = build_training_examples(tables, dates, horizon_months=config.horizon_months)
@@ -96,9 +114,9 @@ def train(
         examples, dates, validation_share=config.validation_share, test_share=config.test_share
     )
     step(f"need model on {len(split.train):,} examples")
-    need, need_metrics, need_tables = _need(split, data_dir, config)
+    need, need_metrics, need_tables = _need(split, data, config)
     step("expected-appraisal model")
-    appraisal, target, appraisal_metrics, appraisal_tables = _appraisal(tables, data_dir, config)
+    appraisal, target, appraisal_metrics, appraisal_tables = _appraisal(tables, data, config)
     metrics = {**need_metrics, **appraisal_metrics}
     params = {
         **{f"need_{k}": v for k, v in need.model.get_params().items()},
@@ -114,24 +132,24 @@ def train(
         "n_need_features": len(need.design.columns),
         "n_appraisal_features": len(appraisal.design.columns),
     }
-    data = {
-        "data_dir": str(data_dir.resolve()),
+    described = {
+        "data_dir": data.source,
         "employees": int(tables["employees"]["employee_id"].nunique()),
         "dates": [str(d.date()) for d in dates],
         "test_as_of": str(split.test_as_of.date()),
         "need_examples": split.sizes(),
         "need_rate": float(examples["need"].mean()),
-        "generated": (data_dir / "ground_truth").is_dir(),
+        "generated": data.generated,
     }
     gate_results = check_gates(metrics, config.gates)
     return TrainResult(
         need, appraisal, target, metrics, params, {**need_tables, **appraisal_tables},
-        gate_results, data,
+        gate_results, described,
     )  # fmt: skip
 
 
 def _need(
-    split: Split, data_dir: Path, config: TrainingConfig
+    split: Split, data: TrainingData, config: TrainingConfig
 ) -> tuple[TrainedModel, dict[str, float], dict[str, pd.DataFrame]]:
     design = Design.from_frame(split.train)
     X_train, X_val, X_test = (design.matrix(f) for f in (split.train, split.validation, split.test))
@@ -166,11 +184,11 @@ def _need(
         "need_by_group": scores_by(test, "competency_group"),
         "need_calibration": calibration_table(y_test, p),
     }
-    latent = load_latent_levels(data_dir)
+    latent = data.latent
     if latent is not None:
         metrics |= _oracle(split, latent, y_val, y_test)
         metrics["oracle_gap_roc_auc"] = metrics["oracle_roc_auc"] - metrics["test_roc_auc"]
-        bound = load_bound_inputs(data_dir)
+        bound = data.bound
         if bound is not None:
             # The best any model could do from the data (generator's posterior): how much of the
             # oracle gap is left to close, overall and where the evidence differs.
@@ -185,7 +203,7 @@ def _need(
             tables["need_versus_bounds"] = table
 
     # Error rates by protected group, on the test rows (attributes joined here, for this alone).
-    people = protected.read(data_dir).set_index("employee_id")
+    people = data.people.set_index("employee_id")
     groups = protected.derive(people.reindex(split.test["employee_id"]), split.test_as_of.year)
     measured = []
     for attribute in protected.ATTRIBUTES:
@@ -238,7 +256,7 @@ def _rank01(score: np.ndarray) -> np.ndarray:
 
 
 def _appraisal(
-    tables: Tables, data_dir: Path, config: TrainingConfig
+    tables: Tables, data: TrainingData, config: TrainingConfig
 ) -> tuple[TrainedModel, str, dict[str, float], dict[str, pd.DataFrame]]:
     examples, target = appraisal_examples(tables)
     design = Design.from_frame(examples, exclude=APPRAISAL_NOT_FEATURES)
@@ -267,7 +285,7 @@ def _appraisal(
     predicted = model.predict(design.matrix(test))
     scores = regression_scores(test["rating_value"].to_numpy(), predicted)
     metrics = {f"appraisal_test_{k}": float(v) for k, v in scores.items()}
-    people = protected.read(data_dir).set_index("employee_id").reindex(test["employee_id"])
+    people = data.people.set_index("employee_id").reindex(test["employee_id"])
     year = test["period_end"].dt.year.to_numpy()
     residuals = protected.derive(people, year).assign(
         residual=test["rating_value"].to_numpy() - predicted

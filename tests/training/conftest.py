@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ml.pipelines.train import read_training_data
 from ml.synth import SynthConfig, generate_workforce, write_workforce
 from ml.training.train import TrainingConfig, TrainResult, train
 
@@ -24,4 +25,4 @@ def training_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def trained(training_dir: Path) -> TrainResult:
     config = TrainingConfig(need_params=FAST, appraisal_params=FAST)
-    return train(training_dir, config)
+    return train(read_training_data(training_dir), config)
