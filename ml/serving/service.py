@@ -10,6 +10,7 @@ import pandas as pd
 
 from ml.recommend.plan import PlanLimits, plan_unit
 from ml.recommend.rank import rank_for_employee
+from ml.serving.directory import Page
 from ml.serving.roles import Permission, allowed
 from ml.serving.state import Loaded, Served, ServingState
 from ml.store import UnknownFlagError
@@ -21,6 +22,17 @@ PLAN_COLUMNS = ["employee_id", "program_id", "competency_code", "cost_idr", "jp"
 
 class NotFound(LookupError):
     """An employee, unit or flag the snapshot or store does not hold; the message says which."""
+
+
+def page_of(found: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A page of a search as the API answers it (the full-stack template's ``{data, count}``)."""
+    return {
+        "data": items,
+        "count": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+        "pages": found.pages,
+    }
 
 
 def employee(state: ServingState, served: Served, employee_id: str) -> EmployeeRecord:
