@@ -34,7 +34,8 @@ class Person:
     agency_id: str | None
     gaps: int  # required competencies known to be below the requirement
     jp_short: int  # JP short of the yearly minimum in the last complete year
-    _words: tuple[str, ...] = ()
+    _words: tuple[str, ...] = ()  # the name's words (titles included), folded
+    _sort: str = ""  # the name without titles, folded: the order of equally good matches
 
     def public(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
@@ -92,7 +93,7 @@ class Directory:
             people = (p for p in people if p.unit_id in units)
         score = _scorer(query)
         ranked = [(s, p) for p in people if (s := score(p)) > 0]
-        ranked.sort(key=lambda sp: (-sp[0], _fold(sp[1].full_name or "~"), sp[1].employee_id))
+        ranked.sort(key=lambda sp: (-sp[0], sp[1]._sort or "~", sp[1].employee_id))
         return _page([p for _, p in ranked], page, per_page)
 
     def unit_list(
@@ -147,7 +148,9 @@ def _scorer(query: str) -> Callable[[Person], float]:
     words = _fold(text).split()
 
     def by_name(p: Person) -> float:
-        total = 0.0
+        # a name that starts with the first word typed ("siti …") comes before one that
+        # merely contains it
+        total = 0.5 if p._sort.startswith(words[0]) else 0.0
         for word in words:
             best = 0.0
             for candidate in p._words:
@@ -189,6 +192,7 @@ def _person(employee_id: str, unit_id: str | None, profile: dict[str, Any]) -> P
         gaps=gaps,
         jp_short=int(judged["shortfall"]) if judged else 0,
         _words=tuple(_fold(full or "").replace(",", " ").split()),
+        _sort=_fold(profile.get("name") or ""),
     )
 
 

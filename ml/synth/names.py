@@ -53,16 +53,20 @@ _GIVEN = {
 }
 _FAMILY = {
     "JAWA": "Santoso Wibowo Susanto Setiawan Purnomo Hartono Kurniawan Pratama Saputra "
-    "Wijaya Utomo Sulistyo Haryanto Suryadi Hidayat Prabowo Kusuma Nugraha Lestari Rahayu "
-    "Handayani Wulandari Puspitasari Anggraini",
-    "SUNDA": "Permana Hidayat Sutisna Suryana Mulyana Kurnia Supriatna Gumilar Rahmawati "
-    "Komalasari Sudrajat Setiadi",
-    "MELAYU": "Hasibuan Syahputra Ramadhan Effendi Saputra Rahman Yusuf Hamzah Fadli Ananda "
-    "Amelia Susanti",
+    "Wijaya Utomo Sulistyo Haryanto Suryadi Hidayat Prabowo Kusuma Nugraha",
+    "SUNDA": "Permana Hidayat Sutisna Suryana Mulyana Kurnia Supriatna Gumilar Sudrajat Setiadi",
+    "MELAYU": "Hasibuan Syahputra Ramadhan Effendi Saputra Rahman Yusuf Hamzah Fadli Ananda",
     "BATAK": "Siregar Nasution Simanjuntak Lubis Hutapea Sitorus Simatupang Panjaitan "
     "Situmorang Manurung Sinaga Pardede Tambunan",
     "BUGIS": "Rahman Hamid Mappanyompa Latif Baso Mustari Amir Rasyid Mallarangeng Ramli Tahir",
     "TIMOR": "Ndun Lay Fanggidae Bessie Manafe Tallo Benu Nope Amalo Messakh Pello Dethan",
+}
+
+# Second names that only women carry (a man is not "Bambang Wulandari").
+_FAMILY_WOMEN = {
+    "JAWA": "Lestari Rahayu Handayani Wulandari Puspitasari Anggraini Kusumawati",
+    "SUNDA": "Rahmawati Komalasari Nurjanah",
+    "MELAYU": "Susanti Amelia Rahmadani",
 }
 
 # Degrees by education and specialisation (Permendikbud 154/2014): (first, master's).
@@ -94,6 +98,8 @@ def person_names(org: Organisation, rng: np.random.Generator, end_year: int) -> 
     for i in range(org.n):
         c, g = str(culture[i]), str(org.gender[i])
         given, family = _GIVEN[(c, g)].split(), _FAMILY[c].split()
+        if g == "P":
+            family = family + _FAMILY_WOMEN.get(c, "").split()
         parts = [given[int(picks[i, 0] * len(given))]]
         if words[i] == 3:
             other = [w for w in given if w != parts[0]]
