@@ -99,8 +99,8 @@ class Directory:
     def unit_list(
         self, query: str = "", sort: UnitSort = "need", page: int = 1, per_page: int = 25
     ) -> Page[Unit]:
-        """Units whose id, name or agency contains ``query``, sorted by ``sort`` (need: the share
-        with a known gap; shortfall: JP lacking; headcount; name)."""
+        """Units whose id, name or agency contains ``query``, sorted by ``sort`` (need: how many
+        have a known gap, then their share; shortfall: JP lacking; headcount; name)."""
         wanted = _fold(query.strip())
         units = [
             u
@@ -111,7 +111,8 @@ class Directory:
             or wanted in _fold(u.agency_id or "")
         ]
         keys: dict[str, Callable[[Unit], Any]] = {
-            "need": lambda u: (-u.gap_share, -u.with_gap, u.unit_id),
+            # how many people need training first; a unit of one head is not the neediest
+            "need": lambda u: (-u.with_gap, -u.gap_share, u.unit_id),
             "shortfall": lambda u: (-u.jp_short, -u.short, u.unit_id),
             "headcount": lambda u: (-u.headcount, u.unit_id),
             "name": lambda u: (_fold(u.name or u.unit_id), u.unit_id),

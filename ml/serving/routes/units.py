@@ -47,7 +47,7 @@ def list_units(
     ] = "",
     sort: Annotated[
         Literal["need", "shortfall", "headcount", "name"],
-        Query(description="need: share with a known gap; shortfall: JP lacking"),
+        Query(description="need: employees with a known gap; shortfall: JP lacking"),
     ] = "need",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 25,

@@ -113,8 +113,8 @@ def test_units_have_names_and_summaries_that_add_up(
         units += _get(client, UNITS, planner, per_page=100, page=len(units) // 100 + 1)["data"]
     assert sum(u["headcount"] for u in units) == len(home.records)
     assert all(u["name"] for u in units)
-    shares = [u["gap_share"] for u in units]
-    assert shares == sorted(shares, reverse=True)  # default: neediest first
+    needs = [(u["with_gap"], u["gap_share"]) for u in units]
+    assert needs == sorted(needs, reverse=True)  # default: most people with a gap first
     for u in units[:5]:  # the summaries are the profiles' own numbers
         staff = [r.profile for r in home.records.values() if r.unit_id == u["unit_id"]]
         gaps = sum(any((c["gap"] or 0) > 0 for c in p["competencies"]) for p in staff)
