@@ -254,6 +254,7 @@ class PlanAssignment(BaseModel):
 
 class PlanPerson(BaseModel):
     employee_id: str
+    full_name: str | None = Field(default=None, examples=["Sri Wahyuni, S.Kep."])
     jp_taken: float
     jp_planned: float
     jp_total: float
@@ -263,6 +264,7 @@ class PlanPerson(BaseModel):
 
 class PlanPublic(BaseModel):
     unit_id: str
+    unit_name: str | None = Field(default=None, examples=["Puskesmas Kabawetan"])
     as_of: date
     employees: int
     model: ModelRef

@@ -129,8 +129,14 @@ def unit_plan(
         }
     )
     plan = plan_unit(frame[PLAN_COLUMNS], people, limits)
+    # the roles that plan read employees: the plan names its people (null without names)
+    names = {r.employee_id: r.profile.get("full_name") for r in staff}
+    per_person = [
+        {**p, "full_name": names.get(p["employee_id"])} for p in plan.per_person.to_dict("records")
+    ]
     return {
         "unit_id": unit_id,
+        "unit_name": staff[0].profile.get("unit_name"),
         "as_of": served.info.as_of,
         "employees": len(staff),
         "model": model_ref(loaded),
@@ -140,7 +146,7 @@ def unit_plan(
         "objective": plan.objective,
         "optimality_gap": None if math.isnan(plan.optimality_gap) else plan.optimality_gap,
         "assignments": plan.assignments.to_dict("records"),
-        "per_person": plan.per_person.to_dict("records"),
+        "per_person": per_person,
         "explanation": plan.explanation,
     }
 
