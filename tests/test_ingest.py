@@ -245,3 +245,62 @@ def test_tables_already_in_out_must_agree(
     assert not result.validation.ok
     assert any(v.file == "trainings.csv" for v in result.validation.errors)
     assert (out / "employees.csv").read_bytes() == before
+
+
+NAMED_SOURCE = """NIP,NAMA,UNIT,NAMA_UNIT,INDUK
+198503122010011002,"Dr. Budi Santoso, S.E., M.Si.",U1,Bidang Pengembangan Kompetensi,
+199001012015032001,Sri Wahyuni,U2,Seksi Perbendaharaan,U1
+"""
+
+NAMED_MAPPING = """
+name: named
+source: {file: named.csv}
+tables:
+  employees:
+    columns:
+      employee_id: {column: NIP}
+      agency_id: {constant: BKN}
+      unit_id: {column: UNIT}
+      front_title: {column: NAMA, name_part: front_title}
+      name: {column: NAMA, name_part: name}
+      back_title: {column: NAMA, name_part: back_title}
+  units:
+    columns:
+      unit_id: {column: UNIT}
+      name: {column: NAMA_UNIT}
+      parent_unit_id: {column: INDUK}
+      agency_id: {constant: BKN}
+"""
+
+
+def test_names_with_titles_in_one_field_are_split(tmp_path: Path) -> None:
+    src = _write(tmp_path / "named.csv", NAMED_SOURCE)
+    mapping = _write(tmp_path / "named.yaml", NAMED_MAPPING)
+    result = ingest(src, mapping, tmp_path / "out")
+    assert result.validation.ok, result.validation.errors
+    report = validate_directory(tmp_path / "out")
+    emp = report.tables["employees"].frame
+    assert emp["name"].tolist() == ["Budi Santoso", "Sri Wahyuni"]
+    assert emp["front_title"].tolist()[0] == "Dr." and pd.isna(emp["front_title"].iloc[1])
+    assert emp["back_title"].tolist()[0] == "S.E., M.Si."
+    units = report.tables["units"].frame
+    assert units.set_index("unit_id")["parent_unit_id"].to_dict()["U2"] == "U1"
+    # names are optional: not reported as "left empty" when a mapping has none
+    assert not any("name" in line for line in result.unmapped if line.startswith("employees"))
+
+
+def test_a_mapping_without_names_writes_no_name_columns(
+    tiny: tuple[Path, Path], tmp_path: Path
+) -> None:
+    src, mapping = tiny
+    ingest(src, mapping, tmp_path / "out")
+    header = (tmp_path / "out" / "employees.csv").read_text().splitlines()[0].split(",")
+    assert "name" not in header and "back_title" not in header
+
+
+def test_an_unknown_name_part_is_refused(tmp_path: Path) -> None:
+    src = _write(tmp_path / "named.csv", NAMED_SOURCE)
+    bad = NAMED_MAPPING.replace("name_part: front_title", "name_part: gelar")
+    mapping = _write(tmp_path / "named.yaml", bad)
+    with pytest.raises(IngestError, match="name_part must be one of front_title"):
+        ingest(src, mapping, tmp_path / "out")

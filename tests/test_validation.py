@@ -88,6 +88,16 @@ CASES = [
     ("training_catalog", "jp", "abc", "whole number", None),
     ("training_catalog", "mode", "ONLINE", "one of KLASIKAL", None),
     ("training_catalog", "title", "", "not empty", None),
+    # names (design §3, "Names"): optional, but never blank; units and positions exist
+    ("employees", "name", "  ", "not blank", None),
+    ("employees", "back_title", " ", "not blank", None),
+    ("employees", "unit_id", "BKN-U9999", "exists in units.unit_id", None),
+    ("employees", "position_id", "BKN-NOPE", "exists in positions.position_id", None),
+    ("units", "name", "", "not empty", None),
+    ("units", "parent_unit_id", "BKN-U9999", "exists in units.unit_id", None),
+    ("positions", "jenjang", "AHLI", "one of PEMULA", None),
+    ("positions", "position_type", "KEPALA", "one of JPT_UTAMA", None),
+    ("position_requirements", "position_id", "BKN-NOPE", "exists in positions.position_id", None),
 ]
 
 
@@ -97,7 +107,7 @@ def test_clean_workforce_is_valid(workforce_dir: Path) -> None:
     assert report.absent == []
     assert set(report.tables) == {
         "employees", "competencies", "position_requirements", "competency_assessments",
-        "appraisals", "trainings", "training_catalog",
+        "appraisals", "trainings", "training_catalog", "units", "positions",
     }  # fmt: skip
 
 

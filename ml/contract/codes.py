@@ -22,6 +22,20 @@ class PositionType(StrEnum):
     FUNGSIONAL = "FUNGSIONAL"
 
 
+class Jenjang(StrEnum):
+    """Jenjang jabatan fungsional: keahlian (Ahli …) and keterampilan levels (PermenPAN-RB
+    1/2023)."""
+
+    PEMULA = "PEMULA"
+    TERAMPIL = "TERAMPIL"
+    MAHIR = "MAHIR"
+    PENYELIA = "PENYELIA"
+    AHLI_PERTAMA = "AHLI_PERTAMA"
+    AHLI_MUDA = "AHLI_MUDA"
+    AHLI_MADYA = "AHLI_MADYA"
+    AHLI_UTAMA = "AHLI_UTAMA"
+
+
 class Education(StrEnum):
     SD = "SD"
     SMP = "SMP"

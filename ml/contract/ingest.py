@@ -42,6 +42,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ml.contract.expressions import ExpressionError, evaluate
+from ml.contract.names import split_full_name
 from ml.contract.schemas import TABLES
 from ml.contract.validation import ValidationReport, validate_directory
 from ml.errors import InputError
@@ -49,6 +50,9 @@ from ml.errors import InputError
 
 class IngestError(InputError):
     """A mapping or source that cannot be used at all; the message names the file and key."""
+
+
+NAME_PARTS = ("front_title", "name", "back_title")
 
 
 class _Strict(BaseModel):
@@ -67,6 +71,8 @@ class ColumnRule(_Strict):
     case: str | None = None  # "upper_code": "Sales & Marketing" → "SALES_MARKETING"
     format: str | None = None  # a Python format spec, e.g. "{:0>18}"
     date_format: str | None = None  # strptime format of a source date, e.g. "%d/%m/%Y"
+    # One field holding a name with its titles ("Dr. Budi Santoso, S.E., M.Si."): take this part.
+    name_part: str | None = None  # "front_title", "name" or "back_title"
 
     @model_validator(mode="after")
     def _one_source(self) -> ColumnRule:
@@ -79,6 +85,10 @@ class ColumnRule(_Strict):
             )
         if self.case not in (None, "upper_code", "upper"):
             raise ValueError(f"case must be upper_code or upper, not {self.case!r}")
+        if self.name_part not in (None, *NAME_PARTS):
+            raise ValueError(
+                f"name_part must be one of {', '.join(NAME_PARTS)}, not {self.name_part!r}"
+            )
         return self
 
 
@@ -180,8 +190,8 @@ def ingest(src: Path, mapping_path: Path, out: Path) -> IngestResult:
         )
         empty = [
             c
-            for c in TABLES[table].columns
-            if all(c not in p.columns for p in table_mapping.all_parts())
+            for c, col in TABLES[table].columns.items()
+            if not col.optional and all(c not in p.columns for p in table_mapping.all_parts())
         ]
         if empty:
             unmapped.append(f"{table}: {', '.join(empty)} left empty (no source)")
@@ -266,6 +276,12 @@ def map_table(
     frames: list[pd.DataFrame] = []
     notes: list[str] = []
     misses: list[str] = []
+    # an optional column (a person's name) that no part maps is left out, as a source would
+    mapped = [
+        c
+        for c, col in spec.columns.items()
+        if not col.optional or any(c in p.columns for p in mapping.all_parts())
+    ]
     for i, part in enumerate(mapping.all_parts()):
         label = f"{where}.parts[{i}]" if mapping.parts else where
         rows = source
@@ -278,7 +294,7 @@ def map_table(
             if (~keep).any():
                 notes.append(f"{int((~keep).sum()):,} rows skipped by where: {part.where}")
         columns = {}
-        for name in spec.columns:
+        for name in mapped:
             rule = part.columns.get(name)
             if rule is None:
                 columns[name] = pd.Series(pd.NA, index=rows.index, dtype="str")
@@ -323,6 +339,10 @@ def apply_rule(rows: pd.DataFrame, rule: ColumnRule, where: str) -> tuple[pd.Ser
                 f"{int(missing.sum()):,} values not in the value map ({shown}) left empty"
             )
         text = mapped
+    if rule.name_part is not None:
+        position = NAME_PARTS.index(rule.name_part)
+        text = text.map(lambda v: split_full_name(v)[position] if isinstance(v, str) else None)
+        text = text.where(text.notna())
     if rule.case == "upper_code":
         text = text.str.upper().str.replace(r"[^0-9A-Z]+", "_", regex=True).str.strip("_")
     elif rule.case == "upper":

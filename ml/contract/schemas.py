@@ -27,6 +27,7 @@ from ml.contract.codes import (
     Education,
     EmploymentType,
     Gender,
+    Jenjang,
     PositionType,
     ProviderType,
     RaterRole,
@@ -50,6 +51,9 @@ class Column:
     kind: Kind
     nullable: bool = False
     checks: tuple[pa.Check, ...] = ()
+    # A column added to the contract after sources were written (names, 2026-12): a file may
+    # leave it out, and reading fills it with empty values. Optional columns are nullable.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,11 @@ EMPLOYEES = TableSpec(
         "employment_type": Column("str", True, (_isin(EmploymentType),)),
         "hire_date": Column("date", True),
         "supervisor_id": Column("str", True, (_nip,)),
+        # Names are personal data (shown to the roles that read employees) but not protected
+        # attributes; they are never model inputs (ml.contract.names.NAME_COLUMNS).
+        "name": Column("str", True, (_not_blank(),), optional=True),
+        "front_title": Column("str", True, (_not_blank(),), optional=True),
+        "back_title": Column("str", True, (_not_blank(),), optional=True),
     },
     row_rules=(
         RowRule("grade fits employment_type (PNS I/a…IV/e, PPPK I…XVII)",
@@ -289,6 +298,32 @@ TRAINING_CATALOG = TableSpec(
     },
 )
 
+UNITS = TableSpec(
+    name="units",
+    key=("unit_id",),
+    columns={
+        "unit_id": Column("str", checks=(_not_blank(),)),
+        "name": Column("str", checks=(_not_blank(),)),
+        "parent_unit_id": Column("str", True, (_not_blank(),)),
+        "agency_id": Column("str", True, (_not_blank(),)),
+    },
+    row_rules=(
+        RowRule("parent_unit_id differs from unit_id",
+                ("parent_unit_id", "unit_id"), _differs("unit_id", "parent_unit_id")),
+    ),
+)  # fmt: skip
+
+POSITIONS = TableSpec(
+    name="positions",
+    key=("position_id",),
+    columns={
+        "position_id": Column("str", checks=(_not_blank(),)),
+        "name": Column("str", checks=(_not_blank(),)),
+        "position_type": Column("str", True, (_isin(PositionType),)),
+        "jenjang": Column("str", True, (_isin(Jenjang),)),
+    },
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -299,6 +334,8 @@ TABLES: dict[str, TableSpec] = {
         APPRAISALS,
         TRAININGS,
         TRAINING_CATALOG,
+        UNITS,
+        POSITIONS,
     )
 }
 
@@ -320,6 +357,10 @@ class Reference:
 
 REFERENCES: tuple[Reference, ...] = (
     Reference("employees", "supervisor_id", "employees", "employee_id"),
+    Reference("employees", "unit_id", "units", "unit_id"),
+    Reference("employees", "position_id", "positions", "position_id"),
+    Reference("units", "parent_unit_id", "units", "unit_id"),
+    Reference("position_requirements", "position_id", "positions", "position_id"),
     Reference("appraisals", "employee_id", "employees", "employee_id"),
     Reference("appraisals", "rater_id", "employees", "employee_id"),
     Reference("competency_assessments", "employee_id", "employees", "employee_id"),

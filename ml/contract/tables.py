@@ -82,10 +82,14 @@ def read_table(
     if path.suffix == ".parquet":
         header = _parquet_header(path)
         _check_header(path, header, spec)
-        raw = _read_parquet(path, wanted)
+        raw = _read_parquet(path, [c for c in wanted if c in header])
     else:
         raw = _read_csv(path, wanted)
-        _check_header(path, raw.attrs["header"], spec)
+        header = raw.attrs["header"]
+        _check_header(path, header, spec)
+    for name in wanted:  # an optional column the file leaves out: empty values
+        if name not in header:
+            raw[name] = pd.Series(pd.NA, index=raw.index, dtype="object")
     raw = raw[wanted].reset_index(drop=True)
     first_row = 1 if path.suffix == ".parquet" else 2
     violations: list[Violation] = []
@@ -102,9 +106,11 @@ def read_table(
 
 
 def write_table(frame: pd.DataFrame, data_dir: Path, name: str, fmt: Format = "csv") -> Path:
-    """Write ``frame`` in the contract's column order; dates as ISO, deterministic bytes."""
+    """Write ``frame`` in the contract's column order; dates as ISO, deterministic bytes.
+
+    An optional column that ``frame`` lacks is left out of the file, as a source would."""
     spec = TABLES[name]
-    out = frame[list(spec.columns)]
+    out = frame[[c for c, col in spec.columns.items() if c in frame.columns or not col.optional]]
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"{name}.{fmt}"
     (data_dir / f"{name}.{'csv' if fmt == 'parquet' else 'parquet'}").unlink(missing_ok=True)
@@ -154,7 +160,7 @@ def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
 
 
 def _check_header(path: Path, header: list[str], spec: TableSpec) -> None:
-    missing = [c for c in spec.columns if c not in header]
+    missing = [c for c, col in spec.columns.items() if c not in header and not col.optional]
     extra = [c for c in header if c not in spec.columns]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     problems = []
@@ -168,8 +174,12 @@ def _check_header(path: Path, header: list[str], spec: TableSpec) -> None:
         raise TableError(
             path,
             f"wrong header for table {spec.name}: {'; '.join(problems)} "
-            f"(expected: {', '.join(spec.columns)})",
+            f"(expected: {', '.join(_described(spec))})",
         )
+
+
+def _described(spec: TableSpec) -> list[str]:
+    return [f"{c} (optional)" if col.optional else c for c, col in spec.columns.items()]
 
 
 def parse_column(values: pd.Series, kind: str) -> tuple[pd.Series, list[tuple[int, str]]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ml.contract.names import format_nip, full_name
 from ml.features.pipeline import MINIMUM_JP, STALE_MONTHS, FeatureSet
 from ml.features.point_in_time import Tables, known_rows
 from ml.scoring import (
@@ -33,6 +34,9 @@ COMPETENCY_FIELDS = (
     "employee_id", "competency_code", "competency_group", "required_level", "last_level",
     "last_assessed_on", "gap",
 )  # fmt: skip
+# Names (personal data, for the roles that read employees; never model inputs). A source without
+# them leaves these empty and the pages show the codes.
+NAME_FIELDS = ("name", "front_title", "back_title")
 JPM_FIELDS = ("jpm_known_percent", "jpm_known_category", "n_gaps_known", "n_competencies")
 
 
@@ -43,6 +47,10 @@ def employee_profiles(
     as_of = pd.Timestamp(as_of)
     history = predikat_history(tables.get("appraisals"), as_of)
     names = _competency_names(tables.get("competencies"))
+    lookup = {
+        "unit_name": _names_of(tables.get("units"), "unit_id"),
+        "position_name": _names_of(tables.get("positions"), "position_id"),
+    }
     competencies: dict[str, list[dict[str, Any]]] = {}
     for row in features.competencies[list(COMPETENCY_FIELDS)].itertuples(index=False):
         competencies.setdefault(str(row.employee_id), []).append(_competency(row, names))
@@ -50,9 +58,9 @@ def employee_profiles(
     years = (as_of.year - 1, as_of.year)
     jp = {year: _jp_taken(trainings, as_of, year) for year in years}
     employees = tables["employees"]
-    fields = [f for f in EMPLOYEE_FIELDS if f in employees.columns]
+    fields = [f for f in (*EMPLOYEE_FIELDS, *NAME_FIELDS) if f in employees.columns]
     roster = {
-        str(row[0]): {f: json_value(v) for f, v in zip(fields, row, strict=True)}
+        str(row[0]): _named({f: json_value(v) for f, v in zip(fields, row, strict=True)}, lookup)
         for row in employees[fields].itertuples(index=False)
     }
     wide = features.employees[["employee_id", *JPM_FIELDS]].itertuples(index=False)
@@ -60,7 +68,7 @@ def employee_profiles(
         periods = history.get(employee_id, [])
         jpm = _jpm(dict(zip(JPM_FIELDS, jpm_values, strict=True)))
         yield {
-            **{f: None for f in EMPLOYEE_FIELDS},
+            **{f: None for f in (*EMPLOYEE_FIELDS, *NAME_FIELDS, *DISPLAY_FIELDS)},
             **roster[employee_id],
             "as_of": as_of.date().isoformat(),
             "predikat_history": periods,
@@ -80,6 +88,30 @@ def employee_profiles(
                 ],
             },
         }
+
+
+DISPLAY_FIELDS = ("full_name", "nip", "unit_name", "position_name")
+
+
+def _named(person: dict[str, Any], lookup: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The person with the names a page shows: the full name with titles, the spaced NIP and
+    the names of the unit and position (None where the source has none)."""
+    return {
+        **person,
+        "full_name": full_name(
+            person.get("name"), person.get("front_title"), person.get("back_title")
+        ),
+        "nip": format_nip(str(person["employee_id"])),
+        "unit_name": lookup["unit_name"].get(str(person.get("unit_id"))),
+        "position_name": lookup["position_name"].get(str(person.get("position_id"))),
+    }
+
+
+def _names_of(table: pd.DataFrame | None, key: str) -> dict[str, str]:
+    if table is None or "name" not in table.columns:
+        return {}
+    known = table[table["name"].notna().to_numpy()]
+    return dict(zip(known[key].astype("str"), known["name"].astype("str"), strict=True))
 
 
 def predikat_history(

@@ -12,14 +12,25 @@ from ml.store.keys import KeyInfo
 
 
 def reads(
-    permission: Permission, subject_kind: str, path_param: str | None = None
+    permission: Permission,
+    subject_kind: str,
+    path_param: str | None = None,
+    query_params: tuple[str, ...] = (),
 ) -> Callable[..., Awaitable[KeyInfo]]:
     """A dependency: the caller must hold ``permission``; the request is then logged as a read
-    of ``subject_kind`` (the ``path_param`` value, when the route names one)."""
+    of ``subject_kind`` (the ``path_param`` value, when the route names one; for a search, what
+    was searched: the ``query_params`` given, as ``name=value`` pairs)."""
 
     async def check_and_log(request: Request, credentials: Credentials) -> KeyInfo:
         key = permitted(await authenticated(request, credentials), permission)
         subject = request.path_params.get(path_param) if path_param else None
+        if query_params:
+            asked = [
+                f"{name}={request.query_params[name]}"
+                for name in query_params
+                if request.query_params.get(name)
+            ]
+            subject = "&".join(asked)[:200] or None  # the log's column holds 200 characters
         # The row is committed before this returns (and so before the route reads anything);
         # the writer thread commits the rows of concurrent requests together, off the loop.
         written = state_of(request).keys.submit_access(

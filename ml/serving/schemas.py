@@ -101,6 +101,17 @@ class Protected(BaseModel):
 
 class ProfilePublic(BaseModel):
     employee_id: str = Field(examples=["197601152003091001"])
+    nip: str | None = Field(default=None, examples=["19760115 200309 1 001"])
+    name: str | None = Field(default=None, examples=["Budi Santoso"])
+    front_title: str | None = Field(default=None, examples=["Dr."])
+    back_title: str | None = Field(default=None, examples=["S.E., M.Si."])
+    full_name: str | None = Field(
+        default=None,
+        description="with titles; null where the source has no name",
+        examples=["Dr. Budi Santoso, S.E., M.Si."],
+    )
+    unit_name: str | None = Field(default=None, examples=["Bidang Pengembangan Kompetensi"])
+    position_name: str | None = Field(default=None, examples=["Analis SDM Aparatur Ahli Muda"])
     agency_id: str | None
     unit_id: str | None
     region: str | None
@@ -118,6 +129,48 @@ class ProfilePublic(BaseModel):
     protected: Protected | None = Field(
         default=None, description="present for the committee role only"
     )
+
+
+class PersonPublic(BaseModel):
+    """One person found: the name with titles, the spaced NIP, unit and position by name."""
+
+    employee_id: str = Field(examples=["198503122010011002"])
+    nip: str = Field(examples=["19850312 201001 1 002"])
+    full_name: str | None = Field(examples=["Dr. Budi Santoso, S.E., M.Si."])
+    unit_id: str | None = Field(examples=["BKN-U0001"])
+    unit_name: str | None = Field(examples=["Seksi Pengembangan Kompetensi"])
+    position_id: str | None
+    position_name: str | None = Field(examples=["Analis SDM Aparatur Ahli Muda"])
+    agency_id: str | None
+    gaps: int = Field(description="required competencies known to be below the requirement")
+    jp_short: int = Field(description="JP short of the yearly minimum, last complete year")
+
+
+class PeoplePublic(BaseModel):
+    data: list[PersonPublic]
+    count: int = Field(description="everyone found, over all pages")
+    page: int
+    per_page: int
+    pages: int
+
+
+class UnitSummaryPublic(BaseModel):
+    unit_id: str = Field(examples=["BKN-U0001"])
+    name: str | None = Field(examples=["Seksi Pengembangan Kompetensi"])
+    agency_id: str | None
+    headcount: int
+    with_gap: int = Field(description="employees with at least one known competency gap")
+    gap_share: float = Field(description="with_gap / headcount")
+    short: int = Field(description="employees short of the JP minimum, last complete year")
+    jp_short: int = Field(description="the JP they lack together")
+
+
+class UnitsPublic(BaseModel):
+    data: list[UnitSummaryPublic]
+    count: int
+    page: int
+    per_page: int
+    pages: int
 
 
 # --- employees: recommendations --------------------------------------------------------------
@@ -200,6 +253,7 @@ class PlanAssignment(BaseModel):
 
 class PlanPerson(BaseModel):
     employee_id: str
+    full_name: str | None = Field(default=None, examples=["Sri Wahyuni, S.Kep."])
     jp_taken: float
     jp_planned: float
     jp_total: float
@@ -209,6 +263,7 @@ class PlanPerson(BaseModel):
 
 class PlanPublic(BaseModel):
     unit_id: str
+    unit_name: str | None = Field(default=None, examples=["Puskesmas Kabawetan"])
     as_of: date
     employees: int
     model: ModelRef

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ml.recommend.plan import PlanLimits, plan_unit
 from ml.recommend.rank import rank_for_employee
+from ml.serving.directory import Page
 from ml.serving.roles import Permission, allowed
 from ml.serving.state import Loaded, Served, ServingState
 from ml.store import UnknownFlagError
@@ -21,6 +22,17 @@ PLAN_COLUMNS = ["employee_id", "program_id", "competency_code", "cost_idr", "jp"
 
 class NotFound(LookupError):
     """An employee, unit or flag the snapshot or store does not hold; the message says which."""
+
+
+def page_of(found: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A page of a search as the API answers it (the full-stack template's ``{data, count}``)."""
+    return {
+        "data": items,
+        "count": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+        "pages": found.pages,
+    }
 
 
 def employee(state: ServingState, served: Served, employee_id: str) -> EmployeeRecord:
@@ -117,8 +129,14 @@ def unit_plan(
         }
     )
     plan = plan_unit(frame[PLAN_COLUMNS], people, limits)
+    # the roles that plan read employees: the plan names its people (null without names)
+    names = {r.employee_id: r.profile.get("full_name") for r in staff}
+    per_person = [
+        {**p, "full_name": names.get(p["employee_id"])} for p in plan.per_person.to_dict("records")
+    ]
     return {
         "unit_id": unit_id,
+        "unit_name": staff[0].profile.get("unit_name"),
         "as_of": served.info.as_of,
         "employees": len(staff),
         "model": model_ref(loaded),
@@ -128,7 +146,7 @@ def unit_plan(
         "objective": plan.objective,
         "optimality_gap": None if math.isnan(plan.optimality_gap) else plan.optimality_gap,
         "assignments": plan.assignments.to_dict("records"),
-        "per_person": plan.per_person.to_dict("records"),
+        "per_person": per_person,
         "explanation": plan.explanation,
     }
 

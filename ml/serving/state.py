@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from ml.config import Settings
+from ml.serving.directory import Directory
 from ml.serving.explain import NeedExplainer
 from ml.store import ReviewTrail, make_engine, migrate, session_factory
 from ml.store.keys import Keys
@@ -95,6 +96,22 @@ class ServingState:
     _served: Served | None = None
     _checked: float = field(default=-1e9)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _directory: tuple[str, Directory] | None = None
+    _directory_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def directory(self, served: Served) -> Directory:
+        """The people and units of ``served``, built on first use and kept until another
+        snapshot is served (one at a time: concurrent first searches wait for one build)."""
+        held = self._directory
+        if held is not None and held[0] == served.info.snapshot_id:
+            return held[1]
+        with self._directory_lock:
+            held = self._directory
+            if held is None or held[0] != served.info.snapshot_id:
+                built = Directory.from_profiles(self.snapshots.profiles(served.info.snapshot_id))
+                held = (served.info.snapshot_id, built)
+                self._directory = held
+        return held[1]
 
     def registered(self) -> list[dict[str, Any]]:
         """Both models' registered versions (metrics, aliases), read from the registry."""

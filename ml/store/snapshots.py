@@ -166,6 +166,20 @@ class Snapshots:
         with self._sessions() as session:
             return [(str(u), int(c)) for u, c in session.execute(query) if u is not None]
 
+    def profiles(self, snapshot_id: str) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+        """Every employee's (employee_id, unit_id, profile), without the features or the
+        protected attributes: what the service's directory (search, unit summaries) is built
+        from, once per snapshot."""
+        query = (
+            select(SnapshotEmployee.employee_id, SnapshotEmployee.unit_id, SnapshotEmployee.profile)
+            .where(SnapshotEmployee.snapshot_id == snapshot_id)
+            .order_by(SnapshotEmployee.employee_id)
+            .execution_options(yield_per=CHUNK)
+        )
+        with self._sessions() as session:
+            for employee_id, unit_id, profile in session.execute(query):
+                yield str(employee_id), None if unit_id is None else str(unit_id), profile
+
     def employee_ids(
         self, snapshot_id: str, unit_id: str | None = None, limit: int = 50, offset: int = 0
     ) -> Sequence[str]:

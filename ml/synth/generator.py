@@ -14,6 +14,7 @@ from ml.contract.schemas import TABLES
 from ml.contract.tables import Format, write_table
 from ml.synth.config import SynthConfig
 from ml.synth.dynamics import Simulation, competency_slots, program_arrays
+from ml.synth.names import person_names, positions_frame, units_frame
 from ml.synth.org import Organisation, build_organisation, position_requirements
 from ml.synth.reference import AGENCIES, CATALOG, MANAGERIAL, SOCIO_CULTURAL, TECHNICAL
 
@@ -42,8 +43,10 @@ def generate_workforce(
     config: SynthConfig, progress: Callable[[str], None] | None = None
 ) -> Workforce:
     """Generate a workforce; same ``config`` (seed included), same tables."""
-    streams = np.random.SeedSequence(config.seed).spawn(4)
-    org_rng, req_rng, prog_rng, sim_rng = (np.random.default_rng(s) for s in streams)
+    # The fifth stream (names) is drawn last and from its own seed: spawn(5) gives the same first
+    # four streams as spawn(4) did, so a seed's people, levels and biases are unchanged by names.
+    streams = np.random.SeedSequence(config.seed).spawn(5)
+    org_rng, req_rng, prog_rng, sim_rng, name_rng = (np.random.default_rng(s) for s in streams)
     if progress:
         progress("organisation")
     org = build_organisation(config, org_rng)
@@ -52,14 +55,17 @@ def generate_workforce(
     comps = competency_slots(org, requirements)
     programs = program_arrays(config, prog_rng)
     history = Simulation(config, org, comps, programs, nip, sim_rng).run(progress)
+    names = person_names(org, name_rng, config.end_year)
     tables = {
-        "employees": employees_frame(org, nip),
+        "employees": pd.concat([employees_frame(org, nip), names], axis=1),
         "competencies": competencies_frame(),
         "position_requirements": requirements,
         "competency_assessments": history.assessments,
         "appraisals": history.appraisals,
         "trainings": history.trainings,
         "training_catalog": catalog_frame(),
+        "units": units_frame(org),
+        "positions": positions_frame(org),
     }
     truth = {
         "latent_levels": history.latent_levels,

@@ -46,6 +46,9 @@ class Organisation:
     unit_ids: np.ndarray  # unit index → unit_id
     unit_service: np.ndarray  # unit index → faces the public
     unit_agency: np.ndarray  # unit index → agency index
+    unit_parent: np.ndarray  # unit index → the unit above it (−1 for an agency's head office)
+    unit_kind: np.ndarray  # unit index → UNIT, DIVISION, DINAS or OFFICE
+    unit_spec: np.ndarray  # unit index → its technical specialisation
 
 
 def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
@@ -75,6 +78,8 @@ class _AgencyTree:
     unit_spec: np.ndarray
     unit_service: np.ndarray
     n_units: int  # all units: staff units, divisions, dinas, the head's office
+    unit_parent_unit: np.ndarray  # local unit index of the unit above (−1 for the office)
+    unit_kind: np.ndarray
 
 
 def _agency_tree(agency: Agency, n: int, rng: np.random.Generator) -> _AgencyTree:
@@ -151,9 +156,16 @@ def _agency_tree(agency: Agency, n: int, rng: np.random.Generator) -> _AgencyTre
     )
     unit_spec = np.concatenate([specs, np.full(divisions + dinas + 1, main_spec)])
     unit_service = np.concatenate([service, np.zeros(divisions + dinas + 1, dtype=bool)])
+    # The unit tree (no random draws: the same seed keeps every other table unchanged).
+    unit_parent_unit = np.concatenate(
+        [div_unit[div_of_unit], dinas_unit[dinas_of_div], np.full(dinas, office_unit), [-1]]
+    )
+    unit_kind = np.array(
+        ["UNIT"] * units + ["DIVISION"] * divisions + ["DINAS"] * dinas + ["OFFICE"], dtype=object
+    )
     return _AgencyTree(
         ptype, unit, parent, first_unit_head + np.arange(units), unit_parent,
-        unit_region, unit_spec, unit_service, office_unit + 1,
+        unit_region, unit_spec, unit_service, office_unit + 1, unit_parent_unit, unit_kind,
     )  # fmt: skip
 
 
@@ -165,6 +177,7 @@ def build_organisation(config: SynthConfig, rng: np.random.Generator) -> Organis
 
     blocks: dict[str, list[np.ndarray]] = {k: [] for k in ("agency", "ptype", "unit")}
     unit_region, unit_spec, unit_service, unit_agency, unit_ids = [], [], [], [], []
+    unit_parent, unit_kind = [], []
     raters_blocks, unit_year_blocks = [], []
     offset = unit_offset = 0
     for a_idx, (agency, n_a) in enumerate(zip(AGENCIES, per_agency, strict=True)):
@@ -176,6 +189,10 @@ def build_organisation(config: SynthConfig, rng: np.random.Generator) -> Organis
         unit_spec.append(tree.unit_spec)
         unit_service.append(tree.unit_service)
         unit_agency.append(np.full(tree.n_units, a_idx))
+        unit_parent.append(
+            np.where(tree.unit_parent_unit >= 0, tree.unit_parent_unit + unit_offset, -1)
+        )
+        unit_kind.append(tree.unit_kind)
         unit_ids.append(np.array([f"{agency.agency_id}-U{u + 1:04d}" for u in range(tree.n_units)]))
 
         # Unit heads rotate: each year a share of units swap heads among themselves.
@@ -234,6 +251,9 @@ def build_organisation(config: SynthConfig, rng: np.random.Generator) -> Organis
         unit_ids=np.concatenate(unit_ids),
         unit_service=np.concatenate(unit_service),
         unit_agency=np.concatenate(unit_agency),
+        unit_parent=np.concatenate(unit_parent),
+        unit_kind=np.concatenate(unit_kind),
+        unit_spec=u_spec,
     )
     org.position_id = position_ids(org)
     return org

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ml.contract.names import NAME_COLUMNS
 from ml.contract.protected import NEVER_MODEL_INPUTS
 
 # Protected attributes are never model inputs (UU 27/2022): read by the fairness audit alone.
@@ -43,6 +44,10 @@ class Design:
         protected = sorted(NEVER_MODEL_INPUTS & set(frame.columns) - skip)
         if protected:
             raise DesignError(f"protected attributes cannot be model inputs: {protected}")
+        # Names identify a person and say nothing of merit: personal data, never an input.
+        names = sorted(NAME_COLUMNS & set(frame.columns) - skip)
+        if names:
+            raise DesignError(f"names cannot be model inputs: {names}")
         numeric, categorical = [], {}
         for name in frame.columns:
             column = frame[name]

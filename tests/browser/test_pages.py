@@ -29,6 +29,16 @@ def flag_id(state: ServingState) -> str:
     return state.trail.flags(family="RATER", limit=3).items[-1].flag_id
 
 
+@pytest.fixture(scope="module")
+def person(state: ServingState, home: Home) -> dict[str, str]:
+    """The employee the tests open, as served: name with titles, unit and position names."""
+    served = state.served()
+    assert served is not None
+    record = state.snapshots.employee(served.info.snapshot_id, home.employee_id)
+    assert record is not None and record.profile["full_name"]
+    return record.profile
+
+
 def load_ms(page: Page) -> float:
     """How long the last navigation took, from the request to the load event."""
     timing = page.evaluate(
@@ -59,13 +69,21 @@ def test_log_in_with_a_key_and_out_again(page: Page, keys: dict[str, str], base_
     expect(page).to_have_url(re.compile(r"/login"))
 
 
-def test_the_employee_page(log_in: LogIn, home: Home) -> None:
+def test_the_employee_page(log_in: LogIn, home: Home, person: dict[str, str]) -> None:
     page = log_in("planner")
-    page.fill("#nip", home.employee_id)
+    # found by part of the name, in the unit (the header's box, then the search page's form)
+    page.fill("#nip", " ".join(w[:4].lower() for w in person["name"].split()))
     page.get_by_role("button", name="Buka").click()
-    expect(page.locator("h1")).to_have_text(f"Pegawai {home.employee_id}")
+    expect(page.locator("h1")).to_have_text("Cari pegawai")
+    page.fill("#find-unit", person["unit_name"])
+    page.get_by_role("button", name="Cari", exact=True).click()
+    expect(page.locator("#find-count")).to_contain_text("pegawai ditemukan")
+    page.locator(f'#people a[href="/pegawai/{home.employee_id}"]').click()
+    expect(page.locator("h1")).to_have_text(person["full_name"])
     assert load_ms(page) < SECOND
-    expect(page.locator("#profile")).to_contain_text(home.largest_unit)
+    expect(page.locator("#who")).to_contain_text(person["nip"])
+    expect(page.locator("#profile")).to_contain_text(person["unit_name"])
+    expect(page.locator("#profile")).to_contain_text(home.largest_unit)  # the code, beneath
     expect(page.locator("svg.levels rect.bar.level").first).to_be_visible()
     expect(page.locator("svg.ninebox rect.box")).to_have_count(9)
     assert page.locator("svg.ninebox rect.box.current").count() <= 1
@@ -81,11 +99,15 @@ def test_the_employee_page(log_in: LogIn, home: Home) -> None:
     expect(page.locator("#protected")).to_have_count(0)  # a planner sees no protected attribute
 
 
-def test_the_unit_page_and_its_plan(log_in: LogIn, home: Home, state: ServingState) -> None:
+def test_the_unit_page_and_its_plan(
+    log_in: LogIn, home: Home, state: ServingState, person: dict[str, str]
+) -> None:
     page = log_in("planner")
     page.get_by_role("link", name="Unit", exact=True).click()
-    page.get_by_role("link", name=home.largest_unit, exact=True).click()
-    expect(page.locator("h1")).to_have_text(f"Unit {home.largest_unit}")
+    page.locator("#units th").get_by_role("link", name="Pegawai", exact=True).click()
+    expect(page.locator("#units-count")).to_contain_text("jumlah pegawai")  # largest first
+    page.locator("#units tbody a").first.click()
+    expect(page.locator("h1")).to_have_text(person["unit_name"])  # the unit by its name
     assert load_ms(page) < SECOND
     served = state.served()
     assert served is not None
@@ -164,14 +186,14 @@ def test_the_model_page(log_in: LogIn) -> None:
     expect(page.locator("#card")).to_contain_text("Limitations")
 
 
-def test_the_language_switch(log_in: LogIn, home: Home) -> None:
+def test_the_language_switch(log_in: LogIn, home: Home, person: dict[str, str]) -> None:
     page = log_in("committee")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     page.goto(f"/pegawai/{home.employee_id}")
     expect(page.locator("#recommendations h2")).to_have_text("Rekomendasi")
     page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("h1")).to_have_text(f"Employee {home.employee_id}")
+    expect(page.locator("h1")).to_have_text(person["full_name"])
     expect(page.locator("#recommendations h2")).to_have_text("Recommendations")
     expect(page.locator("#profile")).to_contain_text("Protected attributes")
     expect(page.locator("#protected")).to_contain_text(re.compile("Male|Female"))

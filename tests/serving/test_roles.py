@@ -24,6 +24,8 @@ ROUTES: dict[str, Call] = {
     "training-plan": lambda c, h, x: c.post(
         f"/api/v1/units/{x['unit']}/training-plan", headers=h, json={"budget_idr": 5e6}
     ),
+    "search": lambda c, h, x: c.get("/api/v1/employees", headers=h, params={"q": x["name"]}),
+    "units": lambda c, h, x: c.get("/api/v1/units", headers=h),
     "flags": lambda c, h, x: c.get("/api/v1/fairness/flags", headers=h),
     "review": lambda c, h, x: c.post(
         f"/api/v1/fairness/flags/{x['flag']}/reviews",
@@ -39,6 +41,8 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "profile":         (200,    200,       403,            200),
     "recommendations": (200,    200,       403,            200),
     "training-plan":   (200,    403,       403,            200),
+    "search":          (200,    200,       403,            200),
+    "units":           (200,    403,       403,            200),
     "flags":           (403,    200,       403,            403),
     "review":          (403,    201,       403,            403),
     "models":          (403,    403,       200,            200),
@@ -60,7 +64,8 @@ def test_the_table_covers_every_role_and_route() -> None:
 @pytest.fixture(scope="module")
 def subjects(home: Home, employee_id: str, unit_id: str) -> dict[str, Any]:
     flag = ReviewTrail.from_url(home.settings.store_url, upgrade=False).flags(limit=1).items[0]
-    return {"employee": employee_id, "unit": unit_id, "flag": flag.flag_id}
+    name = home.records[employee_id].profile["name"]
+    return {"employee": employee_id, "unit": unit_id, "flag": flag.flag_id, "name": name}
 
 
 @pytest.mark.parametrize(("route", "role", "status"), CASES)
@@ -95,6 +100,25 @@ def test_protected_attributes_only_for_the_committee(
     else:
         assert protected is None
         assert "gender" not in response.text and "birth_year" not in response.text
+
+
+@pytest.mark.parametrize("role", COLUMNS)
+def test_names_only_for_the_roles_that_read_employees(
+    client: TestClient,
+    headers: dict[str, dict[str, str]],
+    subjects: dict[str, Any],
+    home: Home,
+    role: str,
+) -> None:
+    """A planner sees the person's name (profile and search); a data scientist sees none."""
+    full_name = home.records[subjects["employee"]].profile["full_name"]
+    assert full_name
+    for route in ("profile", "search"):
+        response = ROUTES[route](client, headers[role], subjects)
+        if role == "data-scientist":
+            assert response.status_code == 403 and subjects["name"] not in response.text
+        else:
+            assert response.status_code == 200 and full_name in response.text
 
 
 @pytest.mark.parametrize("role", COLUMNS)

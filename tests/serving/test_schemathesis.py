@@ -52,14 +52,34 @@ def api_schema(app: FastAPI, client: object) -> schemathesis.BaseSchema:
 
 
 def test_every_route_is_fuzzed() -> None:
-    assert len(OPERATIONS) >= 9
+    assert len(OPERATIONS) >= 11
+    assert ("/api/v1/employees", "GET") in OPERATIONS and ("/api/v1/units", "GET") in OPERATIONS
     assert ("/api/v1/units/{unit_id}/training-plan", "POST") in OPERATIONS
 
 
 # What each key may call: its cases must get past the 403 at least sometimes.
 REACHES = {
-    "committee": {"profile", "recommendations", "flags", "reviews", "health", "ready"},
-    "admin": {"profile", "recommendations", "training-plan", "models", "reload", "health", "ready"},
+    # "employees": the search (/api/v1/employees), "units": the unit list (/api/v1/units)
+    "committee": {
+        "profile",
+        "recommendations",
+        "flags",
+        "reviews",
+        "health",
+        "ready",
+        "employees",
+    },
+    "admin": {
+        "profile",
+        "recommendations",
+        "training-plan",
+        "models",
+        "reload",
+        "health",
+        "ready",
+        "employees",
+        "units",
+    },
 }
 
 

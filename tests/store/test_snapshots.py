@@ -172,3 +172,18 @@ def test_a_snapshot_without_programmes(snapshots: Snapshots) -> None:
     info = snapshots.write(AS_OF, "/d", STAFF, {})
     assert snapshots.programs(info.snapshot_id) == {}
     assert snapshots.latest() == info
+
+
+def test_profiles_are_read_without_features_or_protected_attributes(
+    snapshots: Snapshots,
+) -> None:
+    """What the serving directory is built from: every employee's profile, in NIP order, and
+    nothing of the protected attributes (the directory serves roles that may not see them)."""
+    info = snapshots.write(AS_OF, "/data", STAFF, PROGRAMS)
+    snapshots.write(AS_OF, "/data", [record("E9", "U9")], PROGRAMS)  # another snapshot
+    rows = list(snapshots.profiles(info.snapshot_id))
+    assert [(e, u) for e, u, _ in rows] == [
+        ("E1", "U1"), ("E2", "U2"), ("E3", "U1"), ("E4", "U1"), ("E5", None)
+    ]  # fmt: skip
+    assert all(p == record(e, u).profile for e, u, p in rows)
+    assert all("gender" not in str(p) and "tenure_years" not in str(p) for _, _, p in rows)

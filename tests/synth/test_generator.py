@@ -38,7 +38,7 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path, fmt: str) -> None:
     write_workforce(generate_workforce(config), tmp_path / "a", fmt)  # type: ignore[arg-type]
     write_workforce(generate_workforce(config), tmp_path / "b", fmt)  # type: ignore[arg-type]
     files = _files(tmp_path / "a")
-    assert files == _files(tmp_path / "b") and len(files) == 13
+    assert files == _files(tmp_path / "b") and len(files) == 15
     for f in files:
         assert filecmp.cmp(tmp_path / "a" / f, tmp_path / "b" / f, shallow=False), f
 

@@ -177,6 +177,9 @@ def heat_colour(value: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+ROW_LABEL_CHARS = 30  # a name longer than this is cut, in full in its tooltip
+
+
 def heatmap(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -185,14 +188,16 @@ def heatmap(
     title: str,
     marked: frozenset[tuple[str, str]] = frozenset(),
     row_links: Mapping[str, str] | None = None,
+    row_labels: Mapping[str, str] | None = None,
     column_titles: Mapping[str, str] | None = None,
     cell_title: Callable[[str, str, float], str] | None = None,
     legend: tuple[str, str, str] = ("0", "need probability", "1"),
 ) -> Markup:
     """A grid of ``values`` (probabilities) per row and column; a cell not in ``values`` (the
     position does not require the competency) stays empty, a ``marked`` cell gets a dot (e.g. a
-    known gap by the rules)."""
-    cell, label_w, head_h = 26.0, 150.0, 70.0
+    known gap by the rules). ``row_labels`` (a person's name) replace the row keys (NIPs) on
+    the left, cut to fit, the whole label and the key in the tooltip."""
+    cell, label_w, head_h = 26.0, 200.0 if row_labels else 150.0, 70.0
     width = label_w + cell * len(columns) + 20
     height = head_h + cell * len(rows) + 46
     body: list[str] = []
@@ -205,7 +210,16 @@ def heatmap(
         )
     for i, row in enumerate(rows):
         y = head_h + i * cell
-        label = _text(label_w - 6, y + cell / 2 + 4, row, "label mono", "end")
+        named = (row_labels or {}).get(row)
+        if named:
+            short = named if len(named) <= ROW_LABEL_CHARS else named[: ROW_LABEL_CHARS - 1] + "…"
+            label = (
+                f'<text x="{label_w - 6:.1f}" y="{y + cell / 2 + 4:.1f}" class="label" '
+                f'text-anchor="end">{escape(short)}<title>{escape(named)} ({escape(row)})'
+                "</title></text>"
+            )
+        else:
+            label = _text(label_w - 6, y + cell / 2 + 4, row, "label mono", "end")
         href = (row_links or {}).get(row)
         body.append(f'<a href="{escape(href)}">{label}</a>' if href else label)
         for j, code in enumerate(columns):

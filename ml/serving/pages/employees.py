@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ml.contract.names import nip_query
 from ml.serving import service
 from ml.serving.pages import charts
 from ml.serving.pages.i18n import Translator
@@ -18,6 +19,8 @@ from ml.serving.pages.web import (
     lang_of,
     log_read,
     needs,
+    page_number,
+    pager,
     render,
     served_or_503,
     state_of,
@@ -28,17 +31,45 @@ from ml.serving.schemas import NO_NUL
 router = APIRouter(include_in_schema=False)
 
 Reader = Annotated[Session, Depends(needs(Permission.READ_EMPLOYEES))]
+NIP_EXAMPLE = "198503122010011002"
 EXPLAINED = 3  # competencies shown with a waterfall; the rest in the table
 PROGRAMS = 5
 
 
+SearchText = Annotated[str, Query(max_length=100, pattern=NO_NUL)]
+PER_PAGE = 25
+
+
 @router.get("/pegawai")
 def find(
-    reader: Reader, nip: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = ""
+    request: Request,
+    reader: Reader,
+    q: SearchText = "",
+    unit: SearchText = "",
+    page: Annotated[str, Query(max_length=10)] = "1",
+    nip: SearchText = "",
 ) -> Response:
-    """The search box in the menu: go to the employee with this NIP."""
-    nip = nip.strip()
-    return RedirectResponse(f"/pegawai/{quote(nip, safe='')}" if nip else "/", status_code=303)
+    """Find people by name, partial NIP (spaced or not) and unit. A whole NIP opens that
+    employee's page; anything else lists who matches, best first, a page at a time."""
+    if nip.strip():  # the earlier menu box sent ?nip=
+        return RedirectResponse(f"/pegawai/{quote(nip.strip(), safe='')}", status_code=303)
+    digits = nip_query(q.strip()) if q.strip() else None
+    if digits is not None and len(digits) == len(NIP_EXAMPLE) and not unit.strip():
+        return RedirectResponse(f"/pegawai/{digits}", status_code=303)
+    number = page_number(page)
+    served = served_or_503(request)
+    asked = "&".join(f"{k}={v}" for k, v in (("q", q), ("unit", unit)) if v.strip())
+    log_read(request, reader, "employee-search", asked[:200] or None)
+    searched = bool(q.strip() or unit.strip())
+    found = (
+        state_of(request).directory(served).search(q, unit, number, PER_PAGE) if searched else None
+    )
+    return render(
+        request,
+        "people.html",
+        {"q": q, "unit": unit, "found": found, "pager": pager(request, found)},
+        session=reader,
+    )
 
 
 @router.get("/pegawai/{employee_id}")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from ml.recommend.plan import PlanLimits, rupiah
 from ml.serving import service
+from ml.serving.directory import UNIT_SORTS, UnitSort
 from ml.serving.pages import charts
 from ml.serving.pages.data import unit_needs
 from ml.serving.pages.i18n import Translator
@@ -20,11 +22,13 @@ from ml.serving.pages.web import (
     lang_of,
     log_read,
     needs,
+    page_number,
+    pager,
     render,
     served_or_503,
     state_of,
 )
-from ml.serving.roles import Permission
+from ml.serving.roles import Permission, allowed
 from ml.serving.schemas import NO_NUL, PlanRequest
 from ml.serving.state import Loaded
 
@@ -35,18 +39,48 @@ UnitId = Annotated[str, Path(min_length=1, max_length=100, pattern=NO_NUL)]
 BUDGET_PER_EMPLOYEE = 2_500_000  # the form's first suggestion, as in `talenta demo`
 
 
+UNITS_PER_PAGE = 25
+SORT_LABELS = {
+    "need": "units.sort.need",
+    "shortfall": "units.sort.shortfall",
+    "headcount": "units.sort.headcount",
+    "name": "units.sort.name",
+}
+
+
 @router.get("/unit")
 def units_page(
     request: Request,
     planner: Planner,
     q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
+    sort: Annotated[str, Query(max_length=20)] = "need",
+    page: Annotated[str, Query(max_length=10)] = "1",
 ) -> Response:
+    """The units with their names and what a planner looks at first: how many of their
+    people have a known competency gap, and how many ended last year short of the JP minimum."""
+    if sort not in UNIT_SORTS:
+        raise PageProblem(400, "error.bad_sort", value=sort[:20], allowed=", ".join(UNIT_SORTS))
+    number = page_number(page)
     served = served_or_503(request)
-    units = state_of(request).snapshots.units(served.info.snapshot_id)
-    query = q.strip().upper()
-    shown = [(u, n) for u, n in units if query in u.upper()] if query else units
+    directory = state_of(request).directory(served)
+    found = directory.unit_list(q, cast(UnitSort, sort), number, UNITS_PER_PAGE)
+    sorts = {
+        key: f"/unit?{urlencode({'q': q, 'sort': key})}" if q else f"/unit?sort={key}"
+        for key in UNIT_SORTS
+    }
     return render(
-        request, "units.html", {"units": shown, "total": len(units), "q": q}, session=planner
+        request,
+        "units.html",
+        {
+            "found": found,
+            "total": len(directory.units),
+            "q": q,
+            "sort": sort,
+            "sort_label": SORT_LABELS[sort],
+            "sorts": sorts,
+            "pager": pager(request, found),
+        },
+        session=planner,
     )
 
 
@@ -121,6 +155,12 @@ def _unit(
     t = Translator(lang_of(request))
     loaded = loaded or state.models.current
     grid = unit_needs(staff, loaded.explainer if loaded else None)
+    # People by name where the source names them (the planner reads employees: names allowed).
+    shown = allowed(planner.key.role, Permission.READ_EMPLOYEES)
+    names = {
+        r.employee_id: r.profile["full_name"] for r in staff if shown and r.profile.get("full_name")
+    }
+    nips = {r.employee_id: r.profile.get("nip") or r.employee_id for r in staff}
     heatmap = charts.heatmap(
         grid.employees,
         grid.competencies,
@@ -129,9 +169,10 @@ def _unit(
         marked=grid.known_gap,
         row_links={e: f"/pegawai/{e}" for e in grid.employees},
         column_titles=grid.names,
+        row_labels=names,
         cell_title=lambda e, c, p: t(
             "unit.cell",
-            employee=e,
+            employee=f"{names[e]} ({nips[e]})" if e in names else e,
             competency=f"{c} {grid.names.get(c, '')}",
             probability=t.number(p, 2),
         ),
@@ -151,6 +192,10 @@ def _unit(
         "unit.html",
         {
             "unit_id": unit_id,
+            "unit_name": next((r.profile.get("unit_name") for r in staff), None),
+            "agency_id": staff[0].profile.get("agency_id"),
+            "names": names,
+            "nips": nips,
             "employees": len(staff),
             "heatmap": heatmap,
             "minimum": minimum,

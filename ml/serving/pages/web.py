@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -53,6 +53,7 @@ class NavItem:
 
 
 NAV = (
+    NavItem("/pegawai", "nav.people", Permission.READ_EMPLOYEES),
     NavItem("/unit", "nav.units", Permission.PLAN_UNITS),
     NavItem("/keadilan", "nav.fairness", Permission.FAIRNESS),
     NavItem("/model", "nav.model", Permission.READ_MODELS),
@@ -138,6 +139,30 @@ def log_read(request: Request, session: Session, kind: str, subject: str | None)
     """Append the read to the access log, as the API's routes do (UU 27/2022)."""
     action = f"{request.method} {request.url.path}"
     state_of(request).keys.log_access(session.key, action, kind, subject)
+
+
+def page_number(text: str) -> int:
+    """A ``?page=`` value; anything but a whole number from 1 is a 400 page in the reader's
+    language (FastAPI's own 422 would answer in English JSON)."""
+    text = text.strip() or "1"
+    if not text.isdigit() or int(text) < 1 or int(text) > 100_000:
+        raise PageProblem(400, "error.bad_page", value=text[:10])
+    return int(text)
+
+
+def pager(request: Request, found: Any) -> dict[str, str | None] | None:
+    """Links to the previous and next page of ``found`` (a ``directory.Page``), keeping the
+    other query parameters."""
+    if found is None or found.pages <= 1:
+        return None
+    params = dict(request.query_params)
+
+    def link(page: int) -> str | None:
+        if not 1 <= page <= found.pages:
+            return None
+        return f"{request.url.path}?{urlencode({**params, 'page': str(page)})}"
+
+    return {"prev": link(found.page - 1), "next": link(found.page + 1)}
 
 
 def served_or_503(request: Request) -> Served:

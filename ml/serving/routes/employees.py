@@ -10,7 +10,13 @@ from ml.serving import service
 from ml.serving.access import reads
 from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
 from ml.serving.roles import Permission
-from ml.serving.schemas import NO_NUL, Message, ProfilePublic, RecommendationsPublic
+from ml.serving.schemas import (
+    NO_NUL,
+    Message,
+    PeoplePublic,
+    ProfilePublic,
+    RecommendationsPublic,
+)
 from ml.store.keys import KeyInfo
 
 router = APIRouter(prefix="/api/v1/employees", tags=["employees"])
@@ -25,6 +31,34 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Message, "description": "no such employee in the served snapshot"},
     503: {"model": Message, "description": "no snapshot or model yet"},
 }
+
+
+Searcher = Annotated[
+    KeyInfo,
+    Depends(reads(Permission.READ_EMPLOYEES, "employee-search", query_params=("q", "unit"))),
+]
+SearchText = Annotated[str, Query(max_length=100, pattern=NO_NUL)]
+
+
+@router.get("", response_model=PeoplePublic, responses=ERRORS)
+def search_employees(
+    key: Searcher,
+    state: StateDep,
+    served: SnapshotDep,
+    q: Annotated[
+        str, Query(max_length=100, pattern=NO_NUL, description="name or (partial) NIP")
+    ] = "",
+    unit: Annotated[
+        str, Query(max_length=100, pattern=NO_NUL, description="unit id or part of its name")
+    ] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """People by name (every word must match the start of a word of the name, titles
+    included), by NIP (whole or in part, with or without the spaces of ``19850312 201001 1
+    002``) and by unit; best match first, then by name. The search is logged."""
+    found = state.directory(served).search(q, unit, page, per_page)
+    return service.page_of(found, [p.public() for p in found.items])
 
 
 @router.get("/{employee_id}/profile", response_model=ProfilePublic, responses=ERRORS)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import cache, partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from ml.recommend.plan import PlanLimits
 from ml.serving import service
@@ -14,7 +14,7 @@ from ml.serving.access import reads
 from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
 from ml.serving.roles import Permission
 from ml.serving.routes.employees import ERRORS
-from ml.serving.schemas import NO_NUL, PlanPublic, PlanRequest
+from ml.serving.schemas import NO_NUL, PlanPublic, PlanRequest, UnitsPublic
 from ml.store.keys import KeyInfo
 
 router = APIRouter(prefix="/api/v1/units", tags=["units"])
@@ -30,6 +30,33 @@ CONCURRENT_PLANS = 2
 @cache
 def _plan_threads() -> CapacityLimiter:
     return CapacityLimiter(CONCURRENT_PLANS)  # made on first use, inside the event loop
+
+
+UnitLister = Annotated[
+    KeyInfo, Depends(reads(Permission.PLAN_UNITS, "unit-list", query_params=("q", "sort")))
+]
+
+
+@router.get("", response_model=UnitsPublic, responses=ERRORS)
+def list_units(
+    key: UnitLister,
+    state: StateDep,
+    served: SnapshotDep,
+    q: Annotated[
+        str, Query(max_length=100, pattern=NO_NUL, description="part of the id, name or agency")
+    ] = "",
+    sort: Annotated[
+        Literal["need", "shortfall", "headcount", "name"],
+        Query(description="need: employees with a known gap; shortfall: JP lacking"),
+    ] = "need",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> dict[str, Any]:
+    """The units with their names, head-count, how many have a known competency gap and how
+    many ended the last complete year short of the JP minimum (and by how much), sorted and
+    paged."""
+    found = state.directory(served).unit_list(q, sort, page, per_page)
+    return service.page_of(found, [u.__dict__ for u in found.items])
 
 
 @router.post("/{unit_id}/training-plan", response_model=PlanPublic, responses=ERRORS)

@@ -39,7 +39,9 @@ def pages(home: Home, flag_id: str) -> dict[str, Permission | None]:
     return {
         "/": None,
         "/unit": Permission.PLAN_UNITS,
+        "/unit?sort=shortfall&page=2": Permission.PLAN_UNITS,
         f"/unit/{home.largest_unit}": Permission.PLAN_UNITS,
+        "/pegawai?q=siti": Permission.READ_EMPLOYEES,
         f"/pegawai/{home.employee_id}": Permission.READ_EMPLOYEES,
         "/keadilan": Permission.FAIRNESS,
         f"/keadilan/tanda/{flag_id}": Permission.FAIRNESS,

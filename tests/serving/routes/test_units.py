@@ -69,6 +69,9 @@ def test_each_person_s_hours_add_up(
         assert p["jp_planned"] <= 60 + 1e-9
         assert p["jp_total"] == pytest.approx(p["jp_taken"] + p["jp_planned"])
         assert p["short_of_minimum"] == pytest.approx(max(0.0, 20 - p["jp_total"]))
+        # the plan names its people and unit for the roles that plan (they read employees)
+        assert p["full_name"] == home.records[employee_id].profile["full_name"] is not None
+    assert plan["unit_name"] == home.records[next(iter(people))].profile["unit_name"]
 
 
 def test_more_money_closes_no_less_gap(

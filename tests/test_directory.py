@@ -1,0 +1,130 @@
+"""The directory behind search and the unit list, on hand-made profiles: ranking, paging,
+NIP forms, unit filters and summaries (property tests where the inputs vary)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ml.contract.names import format_nip, full_name
+from ml.serving.directory import Directory
+
+
+def profile(
+    nip: str, name: str | None, unit: str, unit_name: str | None = None, *,
+    gaps: tuple[int | None, ...] = (), short_last: int = 0, front: str | None = None,
+) -> tuple[str, str, dict[str, Any]]:  # fmt: skip
+    return (
+        nip,
+        unit,
+        {
+            "employee_id": nip,
+            "name": name,
+            "full_name": full_name(name, front),
+            "nip": format_nip(nip),
+            "unit_id": unit,
+            "unit_name": unit_name,
+            "agency_id": unit.split("-")[0],
+            "position_id": "P1",
+            "position_name": "Analis SDM Aparatur Ahli Muda",
+            "competencies": [{"gap": g} for g in gaps],
+            "development": {
+                "years": [
+                    {"year": 2025, "shortfall": short_last, "complete": True},
+                    {"year": 2026, "shortfall": 20, "complete": False},
+                ]
+            },
+        },
+    )
+
+
+PEOPLE = Directory.from_profiles(
+    [
+        profile("198503122010011002", "Budi Santoso", "BKN-U1", "Seksi Mutasi", gaps=(1, None)),
+        profile("198503122010011003", "Siti Budiarti", "BKN-U1", "Seksi Mutasi", short_last=8),
+        profile("199001012015032001", "Agus Budi", "BKN-U2", "Bidang Pengembangan Kompetensi",
+                front="Dr.", gaps=(0, 2), short_last=20),
+        profile("197001011990031001", None, "BKN-U2", "Bidang Pengembangan Kompetensi"),
+    ]
+)  # fmt: skip
+
+
+def ids(found: Any) -> list[str]:
+    return [p.employee_id for p in found.items]
+
+
+def test_whole_words_before_beginnings_before_insides() -> None:
+    # "budi": whole first name (and the start of the name) > whole later word > inside a word
+    assert ids(PEOPLE.search("budi")) == [
+        "198503122010011002", "199001012015032001", "198503122010011003"
+    ]  # fmt: skip
+    assert ids(PEOPLE.search("budi san")) == ["198503122010011002"]  # every word must match
+    assert ids(PEOPLE.search("dr.")) == ["199001012015032001"]  # titles are words too
+    assert ids(PEOPLE.search("BUDI", unit="mutasi")) == ["198503122010011002", "198503122010011003"]
+
+
+def test_a_nip_in_any_form_finds_the_exact_one_first() -> None:
+    for query in ("198503122010011003", "19850312 201001 1 003", "1985-0312"):
+        assert ids(PEOPLE.search(query))[0].startswith(query.replace(" ", "").replace("-", ""))
+    assert ids(PEOPLE.search("19850312 201001 1 003"))[0] == "198503122010011003"
+    assert ids(PEOPLE.search("2010011")) == ["198503122010011002", "198503122010011003"]
+    assert ids(PEOPLE.search("19700101")) == ["197001011990031001"]  # found without a name
+
+
+def test_a_unit_is_matched_by_its_id_or_part_of_its_name() -> None:
+    assert PEOPLE.search(unit="BKN-U2").total == 2
+    assert PEOPLE.search(unit="pengembangan").total == 2
+    assert PEOPLE.search(unit="nowhere").total == 0
+
+
+def test_unit_summaries() -> None:
+    units = {u.unit_id: u for u in PEOPLE.units}
+    u1, u2 = units["BKN-U1"], units["BKN-U2"]
+    assert (u1.name, u1.headcount, u1.with_gap, u1.short, u1.jp_short) == (
+        "Seksi Mutasi", 2, 1, 1, 8
+    )  # fmt: skip
+    assert (u2.headcount, u2.with_gap, u2.gap_share, u2.jp_short) == (2, 1, 0.5, 20)
+    assert [u.unit_id for u in PEOPLE.unit_list(sort="shortfall").items] == ["BKN-U2", "BKN-U1"]
+    assert [u.unit_id for u in PEOPLE.unit_list(sort="name").items] == ["BKN-U2", "BKN-U1"]
+    assert [u.unit_id for u in PEOPLE.unit_list("mutasi").items] == ["BKN-U1"]
+
+
+names = st.lists(
+    st.tuples(
+        st.text(st.sampled_from("0123456789"), min_size=18, max_size=18),
+        st.sampled_from(["Budi", "Siti", "Agus", "Dewi", "Sri"]),
+        st.sampled_from(["Santoso", "Rahayu", "Siregar"]),
+        st.sampled_from(["U1", "U2", "U3"]),
+    ),
+    max_size=40,
+    unique_by=lambda t: t[0],
+)
+
+
+@given(names, st.integers(1, 7), st.sampled_from(["", "budi", "sa", "u2"]))
+def test_pages_cover_every_match_once(
+    people: list[tuple[str, str, str, str]], per_page: int, query: str
+) -> None:
+    directory = Directory.from_profiles(
+        [profile(nip, f"{a} {b}", f"X-{u}") for nip, a, b, u in people]
+    )
+    unit = "X-U2" if query == "u2" else ""
+    text = "" if query == "u2" else query
+    first = directory.search(text, unit, 1, per_page)
+    seen = [
+        p.employee_id
+        for page in range(1, first.pages + 1)
+        for p in directory.search(text, unit, page, per_page).items
+    ]
+    assert len(seen) == len(set(seen)) == first.total
+    expected = {
+        nip for nip, a, b, u in people
+        if (not unit or f"X-{u}" == unit)
+        and all(any(w in x.lower() for x in (a, b)) for w in text.split())
+    }  # fmt: skip
+    assert set(seen) == expected
+    units = directory.unit_list(per_page=per_page)
+    assert sum(u.headcount for u in units.items) <= len(people)
+    assert units.total == len({u for *_, u in people})
