@@ -1,16 +1,18 @@
 """What the probe of issue 15 found editable, refused on SQLite and PostgreSQL: REPLACE over
 the append-only tables (SQLite's ``INSERT OR REPLACE`` deletes without firing DELETE triggers),
-edits of an audit run, and ended page sessions that stay open."""
+edits of an audit run, and ended page sessions that stay open; and SQLite's fsync policy."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from ml.store import ReviewTrail, session_factory
+from ml.store import ReviewTrail, make_engine, session_factory
+from ml.store.database import SYNCHRONOUS_VARIABLE
 from ml.store.keys import Keys
 from ml.store.models import AuditRun, Review
 from tests.store.factories import START, Clock, rater_flag
@@ -140,3 +142,40 @@ def test_ended_sessions_are_forgotten_once_expired(engine: Engine) -> None:
     keys.end_session("new", key.key_id, clock.now + timedelta(hours=8))
     assert not keys.session_ended("old")  # it could not open a session anyway: expired
     assert keys.session_ended("new")
+
+
+@pytest.mark.parametrize(("level", "number"), [(None, 1), ("FULL", 2), ("extra", 3)])
+def test_sqlite_s_fsync_policy_is_chosen_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, level: str | None, number: int
+) -> None:
+    """README "Durability": NORMAL by default, FULL for a trail that must survive power loss."""
+    if level is None:
+        monkeypatch.delenv(SYNCHRONOUS_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(SYNCHRONOUS_VARIABLE, level)
+    engine = make_engine(f"sqlite:///{tmp_path / 'talenta.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == number
+    finally:
+        engine.dispose()
+
+
+def test_an_unknown_fsync_policy_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SYNCHRONOUS_VARIABLE, "SOMETIMES")
+    with pytest.raises(ValueError, match="TALENTA_SQLITE_SYNCHRONOUS='SOMETIMES': give one of"):
+        make_engine("sqlite:///unused.db")
+
+
+def test_postgresql_s_upsert_cannot_rewrite_a_review(
+    reviewed: tuple[ReviewTrail, str], engine: Engine
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("ON CONFLICT DO UPDATE is checked here on PostgreSQL (SQLite: REPLACE above)")
+    upsert = (
+        "INSERT INTO reviews (id, flag_id, decision, reason, reviewer, reviewed_at) "
+        "SELECT id, flag_id, 'DISMISSED', 'forged', 'mallory', reviewed_at FROM reviews "
+        "ON CONFLICT (id) DO UPDATE SET reason = EXCLUDED.reason"
+    )
+    with pytest.raises(DBAPIError, match="reviews is append-only"), engine.begin() as c:
+        c.execute(text(upsert))
