@@ -5,7 +5,8 @@
   it (a review's reason is at most 4,000 characters), so memory per request stays bounded.
 * A POST to ``/api/`` without a valid key is refused with 401 before its body is read: an
   anonymous caller cannot make the server buffer or parse anything.
-* A JSON body that is not UTF-8 gets the documented 422, not FastAPI's undocumented 400.
+* A JSON body (any body to ``/api/``) that is not UTF-8 gets the documented 422, not FastAPI's
+  undocumented 400.
 * ``HEAD`` is answered on every ``GET`` route (the headers of the ``GET``, no body).
 
 A pure ASGI middleware rather than ``BaseHTTPMiddleware``: it passes the body through as
@@ -52,7 +53,10 @@ class BodyGuard:
         if body is None:
             await self._too_large(scope, receive, send)
             return
-        if "json" in headers.get("content-type", "") and not _utf8(body):
+        # every API body is JSON, whatever the Content-Type says (FastAPI parses a body without
+        # one as JSON too, and answers an undocumented 400 when it is not UTF-8)
+        is_json = scope["path"].startswith("/api/") or "json" in headers.get("content-type", "")
+        if is_json and not _utf8(body):
             await invalid(["body"], "the body is not UTF-8 text", "json_invalid")(
                 scope, receive, send
             )
@@ -126,8 +130,11 @@ async def _unauthenticated(scope: Scope, headers: Headers) -> JSONResponse | Non
         if keys.remembered(key) or await run_in_threadpool(keys.authenticate, key):
             return None
         message = "invalid or revoked API key"
+    # Connection: close, since the body is never read: the server need not drain it
     return JSONResponse(
-        {"detail": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        {"detail": message},
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer", "Connection": "close"},
     )
 
 

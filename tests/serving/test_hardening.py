@@ -150,11 +150,16 @@ def test_an_unreadable_reason_is_the_documented_422_and_nothing_is_stored(
     assert client.get("/health").status_code == 200
 
 
+@pytest.mark.parametrize("content_type", [JSON, {}, {"Content-Type": "text/plain"}])
 def test_a_non_utf8_body_is_the_documented_422(
-    client: TestClient, committee: dict[str, str], flag_id: str
+    client: TestClient,
+    committee: dict[str, str],
+    flag_id: str,
+    content_type: dict[str, str],
 ) -> None:
     body = '{"decision": "CONFIRMED", "reason": "café"}'.encode("latin-1")
-    response = client.post(REVIEWS.format(flag_id), content=body, headers={**committee, **JSON})
+    headers = {**committee, **content_type}
+    response = client.post(REVIEWS.format(flag_id), content=body, headers=headers)
     assert _is_documented_422(response)[0]["type"] == "json_invalid"
 
 
