@@ -172,10 +172,13 @@ def ingest_command(
     src: Annotated[Path, typer.Argument(help="the export: a file, or a directory holding it")],
     mapping: Annotated[Path, typer.Option(help="mapping YAML (see data/mappings/)")],
     out: Annotated[Path, typer.Option(help="directory to write the contract tables into")],
+    replace_with_empty: Annotated[
+        bool, typer.Option(help="let an export without rows replace tables that hold rows")
+    ] = False,
 ) -> None:
     """Rename and recode a real export into the data contract, then validate it."""
     try:
-        result = ingest(src, mapping, out)
+        result = ingest(src, mapping, out, replace_with_empty=replace_with_empty)
     except IngestError as e:
         raise _fail(str(e)) from None
     for table, summary in result.summaries.items():

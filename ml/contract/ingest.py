@@ -24,7 +24,10 @@ A table may instead list ``parts`` (each with its own ``where`` and ``columns``)
 e.g. to build employees from both the ratees and the raters of a ratings file. Contract columns
 that a mapping leaves out are empty; source values missing from a ``values`` map become empty and
 are reported. The result is validated in a staging directory and moved into ``--out`` only when it
-obeys the contract, so a failed ingest changes nothing already there.
+obeys the contract, so a failed ingest changes nothing already there. An ingest that would replace
+a table holding rows with an empty one (a header-only export) is refused unless asked for
+(``replace_with_empty``). The staging directory (``staging.py``) is private to the user and
+cleaned up by the next ingest if this one is killed.
 """
 
 from __future__ import annotations
@@ -32,18 +35,21 @@ from __future__ import annotations
 import re
 import shutil
 import string
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ml.contract.expressions import ExpressionError, evaluate
+from ml.contract.limits import TooLarge, check_columns, check_csv
 from ml.contract.names import split_full_name
 from ml.contract.schemas import TABLES
+from ml.contract.staging import staging_directory
+from ml.contract.tables import TableError, find_table
 from ml.contract.validation import ValidationReport, validate_directory
 from ml.errors import InputError
 
@@ -168,8 +174,13 @@ class IngestResult:
     written: list[str] = field(default_factory=list)
 
 
-def ingest(src: Path, mapping_path: Path, out: Path) -> IngestResult:
-    """Map ``src`` with the mapping at ``mapping_path``, validate, and write into ``out``."""
+def ingest(
+    src: Path, mapping_path: Path, out: Path, *, replace_with_empty: bool = False
+) -> IngestResult:
+    """Map ``src`` with the mapping at ``mapping_path``, validate, and write into ``out``.
+
+    Raises :class:`IngestError` (and writes nothing) when a table would come out empty where
+    ``out`` holds rows of it, unless ``replace_with_empty``."""
     mapping = load_mapping(mapping_path)
     source_path = src / mapping.source.file if src.is_dir() else src
     source = read_source(source_path, mapping.source)
@@ -207,9 +218,10 @@ def ingest(src: Path, mapping_path: Path, out: Path) -> IngestResult:
 
     if out.exists() and not out.is_dir():
         raise IngestError(f"{out}: exists and is not a directory")
+    if not replace_with_empty:
+        _refuse_emptying(tables, out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=out.parent))
-    try:
+    with staging_directory(out.parent) as staging:
         for table, frame in tables.items():
             frame.to_csv(staging / f"{table}.csv", index=False, lineterminator="\n")
         # Tables already in --out (from another export) must agree with the new ones.
@@ -229,8 +241,40 @@ def ingest(src: Path, mapping_path: Path, out: Path) -> IngestResult:
                 result.written.append(f"{table}.csv")
         report.data_dir = out
         return result
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _refuse_emptying(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    """Raise when an empty new table would replace one in ``out`` that holds rows."""
+    emptied = []
+    for table, frame in tables.items():
+        if frame.empty:
+            rows = _stored_rows(out, table)
+            if rows:
+                emptied.append(f"{table} ({rows:,} rows)")
+    if emptied:
+        raise IngestError(
+            f"{out}: the export gives no rows for {', '.join(emptied)}; replacing them with "
+            "empty tables was refused and nothing was written "
+            "(--replace-with-empty does it on purpose)"
+        )
+
+
+def _stored_rows(out: Path, table: str) -> int:
+    """Rows of ``table`` in ``out`` (0 when absent); a Parquet file's count from its footer, a
+    CSV's counted by lines without parsing it."""
+    try:
+        path = find_table(out, table)
+    except TableError:
+        return 1  # both formats at once: something is there, keep it
+    if path is None:
+        return 0
+    if path.suffix == ".parquet":
+        try:
+            return int(pq.read_metadata(path).num_rows)
+        except Exception:  # unreadable: not ours to overwrite silently either
+            return 1
+    with path.open("rb") as file:
+        return max(sum(1 for line in file if line.strip()) - 1, 0)
 
 
 def _locate_in_source(
@@ -252,10 +296,15 @@ def read_source(path: Path, source: Source) -> pd.DataFrame:
     """Read the export as text columns: recoding decides what every value means."""
     if not path.is_file():
         raise IngestError(f"{path}: source file not found")
+    if path.suffix == ".parquet":
+        return _read_parquet_source(path)
     try:
-        if path.suffix == ".parquet":
-            frame = pd.read_parquet(path)
-            return frame.astype("str").where(frame.notna())
+        check_csv(path, source.encoding, source.separator)
+    except TooLarge as e:
+        raise IngestError(f"{path}: {e}") from None
+    except LookupError:
+        raise IngestError(f"{path}: unknown encoding {source.encoding!r} in the mapping") from None
+    try:
         return pd.read_csv(
             path, dtype=str, keep_default_na=False, na_values=[""],
             encoding=source.encoding, sep=source.separator,
@@ -266,6 +315,19 @@ def read_source(path: Path, source: Source) -> pd.DataFrame:
         raise IngestError(f"{path}: unknown encoding {source.encoding!r} in the mapping") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise IngestError(f"{path}: cannot read as CSV: {e}") from None
+
+
+def _read_parquet_source(path: Path) -> pd.DataFrame:
+    try:
+        check_columns(len(pq.read_schema(path).names))
+        frame = pd.read_parquet(path)
+    except TooLarge as e:
+        raise IngestError(f"{path}: {e}") from None
+    except Exception as e:  # pyarrow raises several unrelated types for a damaged file
+        raise IngestError(
+            f"{path}: not a readable Parquet file ({type(e).__name__}: {str(e)[:200]})"
+        ) from None
+    return frame.astype("str").where(frame.notna())
 
 
 def map_table(

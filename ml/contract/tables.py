@@ -8,6 +8,7 @@ validation can report all problems of a file at once instead of stopping at the 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ml.contract.limits import TooLarge, check_columns, check_csv, shown
 from ml.contract.schemas import DTYPES, TABLES, Severity, TableSpec
 from ml.errors import InputError
 
@@ -42,6 +45,10 @@ class Violation:
     value: str
     rule: str
     severity: Severity = "ERROR"
+
+    def __post_init__(self) -> None:
+        # a report repeats a little of each value: a 4 MB cell must not make a 4 MB line
+        object.__setattr__(self, "value", shown(self.value))
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,10 @@ def read_table(
     """
     wanted = list(spec.columns) if columns is None else list(columns)
     if path.suffix == ".parquet":
-        header = _parquet_header(path)
+        schema = _parquet_schema(path)
+        header = list(schema.names)
         _check_header(path, header, spec)
+        _check_text_columns(path, schema, spec)
         raw = _read_parquet(path, [c for c in wanted if c in header])
     else:
         raw = _read_csv(path, wanted)
@@ -125,6 +134,10 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise TableError(path, "the file is empty (expected a header row)")
     try:
+        check_csv(path)
+    except TooLarge as e:
+        raise TableError(path, str(e)) from None
+    try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f), [])
         unique = len(set(header)) == len(header)  # else the header check names the repeats
@@ -145,11 +158,40 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
         raise TableError(path, f"not a well-formed CSV: {str(e).strip()}") from None
 
 
-def _parquet_header(path: Path) -> list[str]:
+def _parquet_schema(path: Path) -> pa.Schema:
     try:
-        return list(pq.read_schema(path).names)
+        schema = pq.read_schema(path)
     except Exception as e:  # pyarrow raises several unrelated types for a damaged file
         raise TableError(path, f"not a readable Parquet file ({type(e).__name__}: {e})") from None
+    try:
+        check_columns(len(schema.names))
+    except TooLarge as e:
+        raise TableError(path, str(e)) from None
+    return schema
+
+
+def _check_text_columns(path: Path, schema: pa.Schema, spec: TableSpec) -> None:
+    """Text columns of a Parquet file must be strings: an id stored as a number has lost its
+    leading zeros (and its exact digits past 2**53) before anything here could check it."""
+    wrong = [
+        f"{name} ({schema.field(name).type})"
+        for name, column in spec.columns.items()
+        if column.kind == "str"
+        and name in schema.names  # an optional column the file leaves out is checked nowhere
+        and not _is_text(schema.field(name).type)
+    ]
+    if wrong:
+        raise TableError(
+            path, f"text column(s) stored as other types: {', '.join(wrong)}; store them as strings"
+        )
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(
+        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
+    )
 
 
 def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -160,14 +202,16 @@ def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
 
 
 def _check_header(path: Path, header: list[str], spec: TableSpec) -> None:
-    missing = [c for c, col in spec.columns.items() if c not in header and not col.optional]
-    extra = [c for c in header if c not in spec.columns]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
+    present = set(header)
+    missing = [c for c, col in spec.columns.items() if c not in present and not col.optional]
+    extra = [str(c) for c in header if c not in spec.columns]
+    duplicated = sorted(c for c, n in Counter(header).items() if n > 1)  # not O(columns²)
     problems = []
     if missing:
         problems.append(f"missing column(s) {', '.join(missing)}")
     if extra:
-        problems.append(f"unexpected column(s) {', '.join(map(str, extra))}")
+        more = f" and {len(extra) - 10:,} more" if len(extra) > 10 else ""
+        problems.append(f"unexpected column(s) {', '.join(extra[:10])}{more}")
     if duplicated:
         problems.append(f"repeated column(s) {', '.join(duplicated)}")
     if problems:

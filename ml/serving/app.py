@@ -8,11 +8,14 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ml.config import Settings, get_settings
 from ml.recommend.plan import PlanError
-from ml.serving import pages
+from ml.serving import docs, pages
+from ml.serving.errors import printable, validation_error
+from ml.serving.guard import BodyGuard
 from ml.serving.routes import employees, fairness, health, models, units
 from ml.serving.service import NotFound
 from ml.serving.state import ServingState, build_state
@@ -59,12 +62,18 @@ def create_app(
         version="1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # docs.install serves /docs without a CDN; ReDoc has no local assets
+        redoc_url=None,
     )
     app.state.talenta = state
     app.state.settings = settings
     for router in (health, employees, units, fairness, models):
         app.include_router(router.router)
     pages.install(app)  # the HTML pages at /, /pegawai, /unit, /keadilan, /model; /static
+    docs.install(app)
+    # outermost: body limit, authentication before the body is read, HEAD (guard.py)
+    app.add_middleware(BodyGuard)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(NotFound, _status(status.HTTP_404_NOT_FOUND))
     app.add_exception_handler(PlanError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
     app.add_exception_handler(ReviewError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
@@ -73,6 +82,6 @@ def create_app(
 
 def _status(code: int):  # type: ignore[no-untyped-def]
     async def handler(_request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=code)
+        return JSONResponse({"detail": printable(str(error), 1000)}, status_code=code)
 
     return handler

@@ -4,10 +4,11 @@ for lists. The examples appear in the OpenAPI docs at ``/docs``."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ml.store.records import Decision, FlagView, Status
 
@@ -230,8 +231,11 @@ class RecommendationsPublic(BaseModel):
 
 
 class PlanRequest(BaseModel):
+    # strict: JSON numbers only (``true`` is not 1); no NaN or infinity (``NaN``, ``1e309``)
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
+        allow_inf_nan=False,
         json_schema_extra={"examples": [{"budget_idr": 50_000_000, "max_jp_per_person": 80}]},
     )
     budget_idr: float = Field(ge=0, le=1e15, description="rupiah the unit may spend")
@@ -288,6 +292,28 @@ class FlagsPublic(BaseModel):
     offset: int
 
 
+def visible_text(text: str) -> str:
+    """``text`` when a person could read it: no lone surrogate (not Unicode text; UTF-8 cannot
+    store it), no control character but tab and newlines (Python's ``strip`` counts some as
+    space, so the store would see an empty reason), and something besides spaces and invisible
+    format characters such as U+200B."""
+    categories = [unicodedata.category(c) for c in text]
+    if "Cs" in categories:
+        raise ValueError("not valid Unicode text (a lone surrogate)")
+    controls = sorted(
+        {c for c, k in zip(text, categories, strict=True) if k == "Cc"} - set("\t\n\r")
+    )
+    if controls:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in controls[:5])
+        raise ValueError(f"control characters are not allowed ({shown})")
+    if all(
+        c.isspace() or k in ("Cc", "Cf", "Zs", "Zl", "Zp")
+        for c, k in zip(text, categories, strict=True)
+    ):
+        raise ValueError("nothing visible: say why in words")
+    return text
+
+
 class ReviewCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -299,7 +325,9 @@ class ReviewCreate(BaseModel):
     )
     decision: Decision
     # something besides whitespace, and no NUL (see NO_NUL)
-    reason: str = Field(min_length=1, max_length=4000, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")
+    reason: Annotated[str, AfterValidator(visible_text)] = Field(
+        min_length=1, max_length=4000, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$"
+    )
 
 
 class TrailEventPublic(BaseModel):

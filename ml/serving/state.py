@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -60,13 +61,18 @@ class Served:
 
 
 class ModelSlot:
-    """The model answering requests. ``reload`` loads the new one beside the old and swaps the
+    """The model answering requests. A reload loads the new one beside the old and swaps the
     reference in one step: a request holds the ``Loaded`` it started with, so none is dropped
-    or answered half by one version and half by another."""
+    or answered half by one version and half by another.
+
+    Reloads are single-flight: one loads at a time, in a thread of its own (never one of the
+    request workers), and a reload asked for while one is loading joins it and gets its
+    outcome. Sixteen reload calls at once cost one load, not sixteen queued on the GIL."""
 
     def __init__(self, load: Callable[[], Loaded]) -> None:
         self._load = load
-        self._lock = threading.Lock()  # one reload at a time
+        self._lock = threading.Lock()  # guards _pending
+        self._pending: Future[Loaded] | None = None
         self._current: Loaded | None = None
         self.error: str | None = None
 
@@ -74,15 +80,40 @@ class ModelSlot:
     def current(self) -> Loaded | None:
         return self._current
 
-    def reload(self) -> Loaded:
+    def start_reload(self) -> tuple[Future[Loaded], bool]:
+        """The reload in flight, or a new one started; and whether this call started it."""
         with self._lock:
-            try:
-                loaded = self._load()
-            except Exception as error:  # the old model keeps serving; say why
-                self.error = f"{type(error).__name__}: {error}"
-                raise
+            if self._pending is not None:
+                return self._pending, False
+            pending: Future[Loaded] = Future()
+            # running: a caller that stops waiting (its client went away) cannot cancel it
+            # for the others
+            pending.set_running_or_notify_cancel()
+            self._pending = pending
+        threading.Thread(
+            target=self._run, args=(pending,), name="talenta-reload", daemon=True
+        ).start()
+        return pending, True
+
+    def reload(self) -> Loaded:
+        """Reload and wait for it (joining one in flight)."""
+        return self.start_reload()[0].result()
+
+    def _run(self, pending: Future[Loaded]) -> None:
+        try:
+            loaded = self._load()
+        except BaseException as error:  # the old model keeps serving; say why
+            self.error = f"{type(error).__name__}: {error}"
+            outcome: Loaded | BaseException = error
+        else:
             self._current, self.error = loaded, None
-            return loaded
+            outcome = loaded
+        with self._lock:
+            self._pending = None  # before the outcome: a caller told of it may reload again
+        if isinstance(outcome, BaseException):
+            pending.set_exception(outcome)
+        else:
+            pending.set_result(outcome)
 
 
 @dataclass
@@ -160,6 +191,14 @@ def build_state(settings: Settings, alias: str = CHAMPION) -> ServingState:
     client = connect(settings)
 
     def load() -> Loaded:
+        current = models.current
+        # The alias still names the version serving: nothing to load (a reload storm, or a
+        # reload after a promotion that was refused, costs one registry read).
+        if (
+            current is not None
+            and str(client.get_model_version_by_alias(NEED_MODEL, alias).version) == current.version
+        ):
+            return current
         bundle, version = load_model(client, NEED_MODEL, alias)
         return Loaded(
             NeedExplainer(bundle),

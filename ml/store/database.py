@@ -4,6 +4,7 @@ PostgreSQL by URL. Migrations run from the package itself, so an installed Talen
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# SQLite's fsync policy (README "Durability"): NORMAL under WAL survives any crash of the
+# process but may lose the last commits on power loss; FULL fsyncs every commit and loses none.
+SYNCHRONOUS_VARIABLE = "TALENTA_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS_LEVELS = ("NORMAL", "FULL", "EXTRA")
 POOL_SIZE = 40  # SQLite connections kept open (a file database; see make_engine)
 POOL_OVERFLOW = 20
 
@@ -36,19 +41,32 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(parsed, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     else:
         engine = create_engine(parsed)
-    event.listen(engine, "connect", _sqlite_pragmas)
+    synchronous = sqlite_synchronous()
+    event.listen(
+        engine, "connect", lambda connection, record: _sqlite_pragmas(connection, synchronous)
+    )
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_synchronous() -> str:
+    """The ``PRAGMA synchronous`` level from ``TALENTA_SQLITE_SYNCHRONOUS`` (default NORMAL)."""
+    level = os.environ.get(SYNCHRONOUS_VARIABLE, "NORMAL").strip().upper()
+    if level not in SYNCHRONOUS_LEVELS:
+        raise ValueError(
+            f"{SYNCHRONOUS_VARIABLE}={level!r}: give one of {', '.join(SYNCHRONOUS_LEVELS)}"
+        )
+    return level
+
+
+def _sqlite_pragmas(dbapi_connection: Any, synchronous: str) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     # Write-ahead logging: readers never wait for the writer (the API reads while `talenta
     # score` writes a snapshot), and a commit appends to the log instead of syncing the whole
     # database, which is what makes an access-log row per request affordable. NORMAL sync under
-    # WAL loses at most the last commits on power loss, never consistency.
+    # WAL loses at most the last commits on power loss, never consistency; FULL loses none.
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA synchronous = {synchronous}")  # one of SYNCHRONOUS_LEVELS
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import Engine, Table, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ml.errors import InputError
 from ml.store.database import make_engine, migrate, session_factory
-from ml.store.models import AccessEntry, ApiKey
+from ml.store.models import AccessEntry, ApiKey, EndedSession
 from ml.store.repository import utc_now
 
 # planner: training needs and plans; committee: the fairness audit and protected attributes;
@@ -185,6 +185,22 @@ class Keys:
         with self._sessions() as session:
             row = session.get(ApiKey, key_id)
             return None if row is None else _info(row)
+
+    def end_session(self, nonce: str, key_id: str, expires_at: datetime) -> None:
+        """Record that the page session with ``nonce`` logged out: no copy of its cookie opens
+        a session again. Sessions that have expired anyway are forgotten on the way."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            session.execute(delete(EndedSession).where(EndedSession.expires_at < now))
+            if session.get(EndedSession, nonce) is None:
+                session.add(
+                    EndedSession(nonce=nonce, key_id=key_id, ended_at=now, expires_at=expires_at)
+                )
+
+    def session_ended(self, nonce: str) -> bool:
+        """Whether the page session with ``nonce`` logged out."""
+        with self._sessions() as session:
+            return session.get(EndedSession, nonce) is not None
 
     def all(self) -> list[KeyInfo]:
         with self._sessions() as session:

@@ -2,10 +2,11 @@
 they raise, every observation of a flag, and every review decision. The service: API keys, the
 access log, and the snapshots ``talenta score`` materialises for serving.
 
-Only ``audit_runs`` (its ``flags_raised`` count) and ``api_keys`` (``revoked_at``) are ever
-updated; ``flags`` holds identities that never change, ``flag_observations``, ``reviews`` and
-``access_log`` are append-only logs, and old snapshots are deleted whole. The schema
-itself is created by the Alembic migration in ``ml/store/migrations``, which is hand-written
+Only ``audit_runs`` (its ``flags_raised`` count, which triggers hold to the flags the run
+observed) and ``api_keys`` (``revoked_at``) are ever updated; ``flags`` holds identities that
+never change, ``flag_observations``, ``reviews`` and ``access_log`` are append-only logs, old
+snapshots are deleted whole, and ``ended_sessions`` forgets a session once it has expired. The
+schema itself is created by the Alembic migration in ``ml/store/migrations``, which is hand-written
 and must stay in step with these classes (a test compares them).
 """
 
@@ -237,3 +238,16 @@ class SnapshotProgram(Base):
     )
     program_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     program: Mapped[dict[str, Any]] = mapped_column(JSONText)
+
+
+class EndedSession(Base):
+    """A page session that logged out: its cookie opens nothing any more, even a copy taken
+    before. Kept until the session would have expired anyway (``SESSION_HOURS``)."""
+
+    __tablename__ = "ended_sessions"
+    __table_args__ = (Index("ix_ended_sessions_expires_at", "expires_at"),)
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.key_id"))
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -19,7 +19,8 @@ from tests.store.factories import rater_flag
 
 TRAIL_TABLES = {"audit_runs", "flags", "flag_observations", "reviews"}
 SERVICE_TABLES = {"api_keys", "access_log", "snapshots", "snapshot_employees", "snapshot_programs"}
-STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES
+SESSION_TABLES = {"ended_sessions"}
+STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES
 
 
 def tables(url: str) -> set[str]:
@@ -34,6 +35,8 @@ def test_migrate_creates_the_tables_and_downgrade_removes_them(store_url: str) -
     migrate(store_url)
     assert tables(store_url) == STORE_TABLES | {"alembic_version"}
     migrate(store_url)  # already at head: nothing to do
+    downgrade(store_url, "0002")
+    assert tables(store_url) == TRAIL_TABLES | SERVICE_TABLES | {"alembic_version"}
     downgrade(store_url, "0001")
     assert tables(store_url) == TRAIL_TABLES | {"alembic_version"}
     downgrade(store_url)
@@ -63,6 +66,7 @@ def test_the_indexes_are_there(engine: Engine) -> None:
         ("flag_observations", "ix_flag_observations_flag_id_run_id", ("flag_id", "run_id")),
         ("access_log", "ix_access_log_subject_kind_subject_id", ("subject_kind", "subject_id")),
         ("access_log", "ix_access_log_key_id_at", ("key_id", "at")),
+        ("ended_sessions", "ix_ended_sessions_expires_at", ("expires_at",)),
         (
             "snapshot_employees",
             "ix_snapshot_employees_snapshot_id_unit_id",

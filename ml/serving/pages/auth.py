@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -103,7 +104,12 @@ def login(
 def logout(
     request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = ""
 ) -> Response:
-    check_csrf(current_session(request), csrf_token)
+    session = current_session(request)
+    check_csrf(session, csrf_token)
+    # ended on the server: a copy of the cookie taken before opens nothing now
+    state_of(request).keys.end_session(
+        session.nonce, session.key.key_id, datetime.fromtimestamp(session.expires, UTC)
+    )
     response = RedirectResponse("/login?bye=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

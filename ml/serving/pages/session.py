@@ -3,7 +3,9 @@
 The session cookie holds the key's id, an expiry and a random nonce, signed with HMAC-SHA256
 under the deployment's secret (:meth:`ml.config.Settings.session_secret`); it is ``HttpOnly``
 (scripts cannot read it) and ``SameSite=Lax`` (other sites' forms do not carry it). Every request
-looks the key up again, so a key revoked with ``talenta keys revoke`` ends its sessions at once.
+looks the key up again, so a key revoked with ``talenta keys revoke`` ends its sessions at once;
+and logging out records the session's nonce in the store (``ended_sessions``), so a copy of the
+cookie taken before the log-out opens nothing either.
 
 Each form carries a CSRF token derived from the session's nonce; a POST whose token does not
 match is refused (403). The log-in form, which has no session yet, uses a double-submit token:
@@ -36,6 +38,8 @@ class KeyLookup(Protocol):
 
     def by_id(self, key_id: str) -> KeyInfo | None: ...
 
+    def session_ended(self, nonce: str) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Session:
@@ -44,6 +48,7 @@ class Session:
     key: KeyInfo
     csrf: str
     expires: int
+    nonce: str  # what logging out records (Keys.end_session)
 
 
 def _b64(data: bytes) -> str:
@@ -103,9 +108,9 @@ def open_session(
     if expires <= (time.time() if now is None else now):
         return None
     key = keys.by_id(key_id)
-    if key is None or key.revoked_at is not None:
+    if key is None or key.revoked_at is not None or keys.session_ended(nonce):
         return None
-    return Session(key, csrf_for(secret, nonce), expires)
+    return Session(key, csrf_for(secret, nonce), expires, nonce)
 
 
 def same_token(sent: str | None, expected: str | None) -> bool:

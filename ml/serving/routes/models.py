@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
-from starlette.concurrency import run_in_threadpool
 
 from ml.serving import service
 from ml.serving.deps import StateDep, require
@@ -32,9 +32,12 @@ def get_models(key: ModelReader, state: StateDep) -> dict[str, Any]:
 async def post_reload(key: Reloader, state: StateDep) -> dict[str, Any]:
     """Load the version that now holds the alias (``champion``) beside the one serving, then
     swap: requests in flight finish on the old one, none is dropped. When loading fails the old
-    model keeps serving and the answer is 503 with the reason."""
+    model keeps serving and the answer is 503 with the reason. One reload runs at a time, off
+    the request workers; a call made while one runs waits for it and answers its outcome. When
+    the alias still names the version serving, nothing is loaded."""
+    pending, _started = state.models.start_reload()
     try:
-        loaded = await run_in_threadpool(state.models.reload)
+        loaded = await asyncio.wrap_future(pending)
     except Exception as error:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,

@@ -307,6 +307,23 @@ def test_log_out_needs_the_token_and_ends_the_session(as_role: AsRole) -> None:
     assert client.get("/unit").status_code == 303
 
 
+def test_a_copy_of_the_cookie_taken_before_log_out_opens_nothing(
+    as_role: AsRole, app: FastAPI
+) -> None:
+    """Log-out ends the session on the server (issue 15): a cookie copied before it, replayed
+    by another client, is sent back to the log-in form."""
+    client = as_role("planner")
+    copied = client.cookies.get(SESSION_COOKIE)
+    assert copied
+    thief = TestClient(app, follow_redirects=False, cookies={SESSION_COOKIE: copied})
+    assert thief.get("/unit").status_code == 200  # a live session: the copy works, for now
+    client.post("/logout", data={"csrf_token": csrf_of(client.get("/").text)})
+    replayed = thief.get("/unit")
+    assert replayed.status_code == 303 and replayed.headers["location"].startswith("/login")
+    as_role("planner")  # logging in again makes a new session, which works
+    assert client.get("/unit").status_code == 200
+
+
 def test_a_revoked_key_ends_its_session_at_once(client: TestClient, home: Home) -> None:
     store = Keys.from_url(home.settings.store_url)
     made = store.create("planner", "to be revoked")

@@ -27,13 +27,17 @@ SECRET = b"s" * 40
 
 
 class FakeKeys:
-    """``Keys.by_id`` alone, over a dict."""
+    """``Keys.by_id`` and ``session_ended``, over a dict and a set."""
 
     def __init__(self, *infos: KeyInfo) -> None:
         self.infos = {i.key_id: i for i in infos}
+        self.ended: set[str] = set()
 
     def by_id(self, key_id: str) -> KeyInfo | None:
         return self.infos.get(key_id)
+
+    def session_ended(self, nonce: str) -> bool:
+        return nonce in self.ended
 
 
 def info(key_id: str = "abc", revoked: bool = False) -> KeyInfo:
