@@ -59,6 +59,12 @@ def generate(
     group_bias: Annotated[
         float, typer.Option(help="workforce-wide penalty on women's ratings, in rating steps")
     ] = 0.0,
+    bias_spread: Annotated[
+        float, typer.Option(help="spread of biased raters' sizes, a share of the magnitude")
+    ] = 1 / 3,
+    official_raters: Annotated[
+        int, typer.Option(help="ATASAN-role raters per person and period (a panel when > 1)")
+    ] = 1,
     training_effect: Annotated[
         float, typer.Option(help="multiplier on the true effect of every programme")
     ] = 1.0,
@@ -77,8 +83,9 @@ def generate(
     try:
         config = SynthConfig(
             employees=employees, seed=seed, biased_raters=biased_raters,
-            bias_magnitude=bias_magnitude, group_bias=group_bias,
-            training_effect=training_effect, assessment_rate=assessment_rate,
+            bias_magnitude=bias_magnitude, group_bias=group_bias, bias_spread=bias_spread,
+            official_raters=official_raters, training_effect=training_effect,
+            assessment_rate=assessment_rate,
             start_year=start_year, periods=periods,
         )  # fmt: skip
     except ValueError as e:

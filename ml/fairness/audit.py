@@ -15,6 +15,7 @@ from ml.fairness.residuals import ORGANISATION_COLUMNS, audit_frame
 from ml.fairness.scores import curve_breaks, predikat_mismatches, score_flags
 from ml.features.io import load_tables
 from ml.features.pipeline import INPUT_COLUMNS
+from ml.features.point_in_time import Tables
 
 ATTRIBUTES = protected.ATTRIBUTES
 
@@ -43,30 +44,41 @@ class AuditResult:
 def run_audit(
     data_dir: Path, config: AuditConfig | None = None, progress: Callable[[str], None] | None = None
 ) -> AuditResult:
-    """Audit the appraisals of ``data_dir`` (needs ``employees`` and ``appraisals``)."""
-    config = config or AuditConfig()
+    """Audit the appraisals of ``data_dir`` (needs ``employees`` and ``appraisals``): read the
+    tables, then :func:`audit_tables`."""
     step = progress or (lambda _: None)
     step("reading")
     columns = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
     tables = load_tables(data_dir, columns)
     if "appraisals" not in tables:
         raise ValueError(f"{data_dir}: the audit needs an appraisals table")
+    return audit_tables(tables, protected.read(data_dir, ORGANISATION_COLUMNS), config, step)
+
+
+def audit_tables(
+    tables: Tables,
+    people: pd.DataFrame,
+    config: AuditConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AuditResult:
+    """Every family of the audit on tables already read; ``people`` holds the employees'
+    protected attributes and organisation (``ml.fairness.residuals.ATTRIBUTE_COLUMNS``)."""
+    config = config or AuditConfig()
+    step = progress or (lambda _: None)
+    if "appraisals" not in tables:
+        raise ValueError("the audit needs an appraisals table")
     frame, target = audit_frame(
-        tables,
-        protected.read(data_dir, ORGANISATION_COLUMNS),
-        role=config.role,
-        folds=config.folds,
-        seed=config.seed,
-        progress=step,
+        tables, people, role=config.role, folds=config.folds, seed=config.seed, progress=step
     )
+    # Group and differential tests read the residual against independent evidence only.
+    independent = frame.assign(residual=frame["independent_residual"])
     step("rater effects")
+    differential = differential_functioning(independent, ATTRIBUTES, config.raters)
     raters = pd.concat(
-        [rater_effects(frame, config.raters),
-         differential_functioning(frame, ATTRIBUTES, config.raters)],
-        ignore_index=True,
-    )  # fmt: skip
+        [rater_effects(frame, config.raters, differential), differential], ignore_index=True
+    )
     step("group disparity")
-    groups = group_disparity(frame, ATTRIBUTES, config=config.groups)
+    groups = group_disparity(independent, ATTRIBUTES, config=config.groups)
     step("scores and rules")
     official = tables["appraisals"]
     official = official[(official["rater_role"].astype("str") == config.role).to_numpy()]

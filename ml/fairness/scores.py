@@ -22,16 +22,32 @@ SCORE_COLUMNS = [
 def score_flags(
     frame: pd.DataFrame, alpha: float = 0.01, min_residual: float = 0.75
 ) -> pd.DataFrame:
-    """Appraisals whose residual is extreme: z = residual / robust spread (1.4826 × MAD, which a
-    few extreme scores cannot inflate), BH q-values over all appraisals; flagged when q <
+    """Appraisals whose residual is extreme: z = residual / spread (1.4826 × MAD, which a few
+    extreme scores cannot inflate, but never below the standard deviation: on a coarse scale
+    the MAD is zero), BH q-values over the appraisals with any evidence of their own (KPI,
+    feedback, 360°, assessments); flagged when q <
     ``alpha`` and the residual is at least ``min_residual`` rating steps. Only flagged rows are
     returned, with the evidence the committee needs beside them."""
     residual = frame["residual"].to_numpy(float)
-    spread = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
+    # On a coarse scale (one 3/4 rating per person, 85% of them equal) the MAD is zero and every
+    # other rating would get an infinite z: the spread is never taken below the plain standard
+    # deviation's robust share.
+    mad = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
+    spread = max(mad, float(np.std(residual)) if len(residual) > 1 else 0.0)
     z = residual / spread if spread > 0 else np.zeros_like(residual)
-    q = bh_qvalues(two_sided_p(z))
+    # A single score can only be judged against evidence about that person and period: rows
+    # without any (an export of ratings alone) are not tested at all.
+    present = [c for c in EVIDENCE if c in frame]
+    judged = (
+        frame[present].notna().any(axis=1).to_numpy()
+        if present
+        else np.zeros(len(frame), dtype=bool)
+    )
+    q = bh_qvalues(np.where(judged, two_sided_p(z), np.nan))
     out = frame.assign(given=frame["rating_value"], z=z, q_value=q)
-    out["flagged"] = (q < alpha) & (np.abs(residual) >= min_residual)
+    out["flagged"] = (
+        judged & (np.nan_to_num(q, nan=1.0) < alpha) & (np.abs(residual) >= min_residual)
+    )
     for name in EVIDENCE:
         if name not in out:
             out[name] = np.nan

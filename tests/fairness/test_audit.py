@@ -56,6 +56,7 @@ def test_rater_flags_follow_the_contract(biased: tuple[Path, AuditResult]) -> No
     flags = result.rater_flags
     assert list(flags.columns) == [
         "rater_id", "kind", "group", "n", "effect", "ci_low", "ci_high", "q_value", "flagged",
+        "ratees", "se", "shrunk", "mde",
     ]  # fmt: skip
     assert set(flags["kind"]) <= {"LENIENT", "SEVERE", "DIFFERENTIAL", "NONE", "INSUFFICIENT_DATA"}
     # Too few ratees: reported, never flagged.

@@ -81,10 +81,11 @@ def _ratings(result: AuditResult) -> pd.DataFrame:
 
 
 def _judged(result: AuditResult) -> pd.Series:
-    """Talenta's shrunk rater effects, of the raters it judged (enough ratees)."""
+    """Talenta's shrunk rater effects (the ranking column; the reported ``effect`` is the
+    unshrunk GLS estimate), of the raters it judged (enough ratees)."""
     flags = result.rater_flags
     flags = flags[(flags["group"] == "") & (flags["kind"] != "INSUFFICIENT_DATA")]
-    return flags.set_index("rater_id")["effect"]
+    return flags.set_index("rater_id")["shrunk"]
 
 
 @pytest.fixture(scope="module")
