@@ -147,7 +147,7 @@ def differential_functioning(
     p = np.where(enough, two_sided_p(diff / se), np.nan)
     # One false-discovery family per attribute: "does this rater treat women differently?" is
     # a question of its own, and its few hundred tests are not diluted by every age band's.
-    attribute = pairs["group"].str.split("=", n=1).str[0].to_numpy()
+    family = pairs["group"].str.split("=", n=1).str[0].to_numpy()
     tables = [
         _flag_table(
             rater_id=pairs["rater_id"].to_numpy()[rows], group=pairs["group"].to_numpy()[rows],
@@ -156,7 +156,7 @@ def differential_functioning(
             alpha=config.differential_alpha, kinds=("DIFFERENTIAL", "DIFFERENTIAL"),
             min_effect=config.min_differential_effect,
         )
-        for rows in (attribute == name for name in dict.fromkeys(attribute))
+        for rows in (family == name for name in dict.fromkeys(family))
     ]  # fmt: skip
     table = pd.concat(tables, ignore_index=True)
     table = table.sort_values(["flagged", "q_value"], ascending=[False, True])
