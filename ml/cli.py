@@ -452,6 +452,7 @@ def audit(
     from sqlalchemy.exc import SQLAlchemyError
 
     from ml.fairness.audit import AuditConfig, run_audit
+    from ml.fairness.coverage import summary_lines
     from ml.fairness.flags import flag_records
     from ml.fairness.report import write_report
     from ml.features.io import FeatureInputError
@@ -491,6 +492,8 @@ def audit(
         columns=["family", "flags"],
     )
     console.print(frame_table(summary, f"audit of {len(result.frame):,} official appraisals"))
+    for line in summary_lines(result.coverage, result.design):
+        console.print(line, soft_wrap=True)
     console.print(f"report: {paths['report']}")
     if store:
         console.print(

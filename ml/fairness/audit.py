@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ml.contract import protected
+from ml.fairness.coverage import coverage, design
 from ml.fairness.groups import GroupAuditConfig, group_disparity
 from ml.fairness.raters import RaterAuditConfig, differential_functioning, rater_effects
 from ml.fairness.residuals import ORGANISATION_COLUMNS, audit_frame
@@ -39,6 +41,9 @@ class AuditResult:
     score_flags: pd.DataFrame
     predikat_mismatches: pd.DataFrame
     curve_breaks: pd.DataFrame
+    # What ran and what could not, and why (ml.fairness.coverage.COLUMNS), and the design seen.
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    design: dict[str, Any] = field(default_factory=dict)
 
 
 def run_audit(
@@ -82,12 +87,16 @@ def audit_tables(
     step("scores and rules")
     official = tables["appraisals"]
     official = official[(official["rater_role"].astype("str") == config.role).to_numpy()]
+    scores, curve = score_flags(frame, config.score_alpha), curve_breaks(frame)
+    both = official["hasil_kerja_rating"].notna() & official["perilaku_rating"].notna()
     return AuditResult(
         frame=frame,
         target=target,
         rater_flags=raters,
         group_disparity=groups,
-        score_flags=score_flags(frame, config.score_alpha),
+        score_flags=scores,
         predikat_mismatches=predikat_mismatches(official),
-        curve_breaks=curve_breaks(frame),
+        curve_breaks=curve,
+        coverage=coverage(frame, raters, groups, scores, curve, int(both.sum()), ATTRIBUTES),
+        design=design(frame, tables["appraisals"], config.role),
     )

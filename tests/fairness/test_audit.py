@@ -109,6 +109,29 @@ def test_an_injected_group_bias_is_found_after_the_evidence(tmp_path: Path) -> N
     assert women["ci_high"] < 0
 
 
+def test_a_group_penalty_is_found_with_several_raters_per_person_and_period(
+    tmp_path: Path,
+) -> None:
+    """A panel of three same-role raters per person and period: the leave-one-out consensus
+    of the others carries the same penalty, so it may inform rater comparisons but never the
+    group conclusion (issue 14)."""
+    config = SynthConfig(
+        employees=2000, seed=25, biased_raters=0, group_bias=0.3, official_raters=3
+    )
+    write_workforce(generate_workforce(config), tmp_path)
+    result = run_audit(tmp_path)
+    assert result.frame["consensus_rating"].notna().mean() > 0.9  # the design is a panel
+    groups = result.group_disparity
+    women = groups.query("scope == 'ALL' and attribute == 'gender' and group == 'P'").iloc[0]
+    assert women["flagged"] and women["ci_high"] < 0
+    # Most of the injected 0.3 latent step is seen (the scale's ends move fewer ratings) ...
+    assert women["conditional_effect"] < -0.15
+    # ... where conditioning on the consensus would have taken about half of it away.
+    frame = result.frame
+    with_consensus = frame.groupby("gender")["residual"].mean()
+    assert with_consensus["P"] - with_consensus["L"] > women["conditional_effect"] + 0.05
+
+
 def test_a_two_group_attribute_is_tested_once(biased: tuple[Path, AuditResult]) -> None:
     _, result = biased
     gender = result.group_disparity.query("scope == 'ALL' and attribute == 'gender'")

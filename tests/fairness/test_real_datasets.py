@@ -41,7 +41,15 @@ def insteval(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
 
 def test_wns_group_disparity_matches_fairlearn(wns: AuditResult) -> None:
     assert wns.target == "score" and len(wns.frame) == 54_808 - 4_124
-    assert wns.rater_flags.empty  # the export records no rater
+    assert wns.rater_flags.empty  # the export records no rater ...
+    coverage = wns.coverage.set_index(["family", "attribute"])
+    assert (
+        coverage.loc[("RATER", ""), "reason"] == "no rater ids in the appraisals"
+    )  # ... and says so
+    # One rating per person on a five-level scale, one binary KPI as evidence: single scores
+    # are judged, on a spread that cannot collapse (no z of thirty on a coarse scale).
+    assert coverage.loc[("SCORE", ""), "ran"]
+    assert wns.score_flags.empty or wns.score_flags["z"].abs().max() < 10
     overall = wns.group_disparity[wns.group_disparity["scope"] == "ALL"]
     top = (wns.frame["predikat"] == "SANGAT_BAIK").to_numpy()
     for attribute, levels in {
