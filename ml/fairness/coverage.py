@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ml.fairness.scores import EVIDENCE
+from ml.fairness.scores import EVIDENCE, MIN_CURVE_UNIT, curve_units
 
 COLUMNS = ["family", "attribute", "ran", "tested", "flagged", "reason"]
 
@@ -98,10 +98,12 @@ def coverage(
         )
     )  # fmt: skip
     units = int(frame["unit_id"].notna().any()) if "unit_id" in frame else 0
+    checked = curve_units(frame)
     rows.append(
         _row(
-            "CURVE", "", len(curve), int(curve["flagged"].sum()) if "flagged" in curve else 0,
-            "" if units else "no unit ids: the distribution curve is per unit",
+            "CURVE", "", checked, len(curve),
+            "" if checked else "no unit ids: the distribution curve is per unit" if not units
+            else f"no unit and period with {MIN_CURVE_UNIT} or more people",
         )
     )  # fmt: skip
     table = pd.DataFrame(rows, columns=COLUMNS)

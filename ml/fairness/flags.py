@@ -104,7 +104,7 @@ def flag_records(result: AuditResult) -> list[FlagRecord]:
         subject = f"{c.unit_id}/{c.period}"
         records.append(
             FlagRecord(
-                flag_id=stable_flag_id("DISTRIBUTION", "CURVE", subject, c.message),
+                flag_id=stable_flag_id("DISTRIBUTION", "CURVE", subject),
                 family="DISTRIBUTION",
                 kind="CURVE",
                 subject=subject,

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ml.fairness.audit import AuditResult
 from ml.fairness.coverage import summary_lines
+from ml.fairness.scores import MIN_CURVE_UNIT
 from ml.markdown import markdown_table
 
 FOREST_PNG = "rater_effects.png"
@@ -154,9 +155,10 @@ def audit_markdown(result: AuditResult) -> str:
         f"Stored predikat that disagree with the matrix (PermenPANRB 6/2022): "
         f"{len(result.predikat_mismatches):,}.",
         _md(result.predikat_mismatches),
-        f"Unit-periods whose predikat break the distribution curve (unit rating assumed BAIK: "
-        f"the data carry no unit ratings; units as of the employees table): "
-        f"{len(result.curve_breaks):,}.",
+        "## 6. Distribution curve (compliance, counted apart from the fairness flags)",
+        f"Unit-periods of {MIN_CURVE_UNIT} or more people whose predikat break the distribution "
+        f"curve (unit rating assumed BAIK: the data carry no unit ratings; units as of the "
+        f"employees table), one finding each: {len(result.curve_breaks):,}.",
         _md(result.curve_breaks, 10),
     ]
     return "\n\n".join(lines) + "\n"

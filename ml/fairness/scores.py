@@ -13,6 +13,7 @@ EVIDENCE = (
     "kpi_attainment", "community_feedback", "peer_rating", "ability_estimate",
     "jpm_known_percent",
 )  # fmt: skip
+MIN_CURVE_UNIT = 10  # people in a unit and period before its curve is checked
 SCORE_COLUMNS = [
     "employee_id", "period", "rater_id", "given", "expected", "residual", "z", "q_value",
     *EVIDENCE, "flagged",
@@ -74,15 +75,39 @@ def predikat_mismatches(appraisals: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def curve_breaks(frame: pd.DataFrame, unit_rating: OrgRating = OrgRating.BAIK) -> pd.DataFrame:
+def curve_breaks(
+    frame: pd.DataFrame,
+    unit_rating: OrgRating = OrgRating.BAIK,
+    min_unit_size: int = MIN_CURVE_UNIT,
+) -> pd.DataFrame:
     """Units (per period) whose official predikat break the distribution curve (PermenPANRB
     6/2022), checked against ``unit_rating``: the contract carries no unit ratings, so the
-    audit assumes the common one and says so."""
+    audit assumes the common one and says so. A compliance family, not a fairness flag: one
+    finding per unit and period (every constraint it breaks in ``message``, the largest excess
+    in ``count``/``allowed``), and only units of at least ``min_unit_size`` people — in a unit
+    of three, one SANGAT_BAIK already "breaks" a share-based curve."""
     rows = []
-    known = frame[frame["unit_id"].notna().to_numpy()]
+    known = frame[frame["unit_id"].notna().to_numpy()] if "unit_id" in frame else frame.iloc[:0]
+    # One predikat per person and period (a panel rates each person several times).
+    known = known.drop_duplicates(["employee_id", "period"])
     for (unit, period), sub in known.groupby(["unit_id", "period"], sort=True):
+        if len(sub) < min_unit_size:
+            continue
         counts = {str(k): int(v) for k, v in sub["predikat"].value_counts().items()}
-        for v in check_distribution(counts, unit_rating):
-            rows.append({"unit_id": unit, "period": period, "n": v.n, "count": v.count,
-                         "allowed": v.allowed, "message": v.message})  # fmt: skip
+        broken = check_distribution(counts, unit_rating)
+        if not broken:
+            continue
+        worst = max(broken, key=lambda v: v.count - v.allowed)
+        rows.append({"unit_id": unit, "period": period, "n": len(sub), "count": worst.count,
+                     "allowed": worst.allowed,
+                     "message": "; ".join(v.message for v in broken)})  # fmt: skip
     return pd.DataFrame(rows, columns=["unit_id", "period", "n", "count", "allowed", "message"])
+
+
+def curve_units(frame: pd.DataFrame, min_unit_size: int = MIN_CURVE_UNIT) -> int:
+    """Unit-periods large enough for the curve check."""
+    if "unit_id" not in frame:
+        return 0
+    known = frame[frame["unit_id"].notna().to_numpy()].drop_duplicates(["employee_id", "period"])
+    sizes = known.groupby(["unit_id", "period"], sort=False).size()
+    return int((sizes >= min_unit_size).sum())
