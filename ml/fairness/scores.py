@@ -83,7 +83,7 @@ def curve_breaks(
     """Units (per period) whose official predikat break the distribution curve (PermenPANRB
     6/2022), checked against ``unit_rating``: the contract carries no unit ratings, so the
     audit assumes the common one and says so. A compliance family, not a fairness flag: one
-    finding per unit and period (every constraint it breaks in ``message``, the largest excess
+    finding per unit and period (every constraint it breaks in ``message``, the largest miss
     in ``count``/``allowed``), and only units of at least ``min_unit_size`` people — in a unit
     of three, one SANGAT_BAIK already "breaks" a share-based curve."""
     rows = []
@@ -97,7 +97,7 @@ def curve_breaks(
         broken = check_distribution(counts, unit_rating)
         if not broken:
             continue
-        worst = max(broken, key=lambda v: v.count - v.allowed)
+        worst = max(broken, key=lambda v: abs(v.count - v.allowed))
         rows.append({"unit_id": unit, "period": period, "n": len(sub), "count": worst.count,
                      "allowed": worst.allowed,
                      "message": "; ".join(v.message for v in broken)})  # fmt: skip
