@@ -445,12 +445,20 @@ def audit(
     role: Annotated[
         str, typer.Option(help="rater role audited: ATASAN (official), or e.g. REKAN")
     ] = "ATASAN",
+    attribute: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="protected attribute to compare (repeat; default gender and age_band; others "
+            "from protected_attributes.csv)"
+        ),
+    ] = None,
 ) -> None:
     """Audit the appraisals: rater leniency and severity, differential rater functioning,
     group disparity after the evidence, single scores far from it, predikat against the rule
     and the distribution curve; flags go to the review trail for the merit committee."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from ml.contract import protected
     from ml.fairness.audit import AuditConfig, run_audit
     from ml.fairness.coverage import summary_lines
     from ml.fairness.flags import flag_records
@@ -462,7 +470,8 @@ def audit(
         raise _fail(f"{data_dir}: no such directory", 2)
     with steps("audit", 14) as advance:
         try:
-            result = run_audit(data_dir, AuditConfig(role=role), progress=advance)
+            config = AuditConfig(role=role, attributes=tuple(attribute or protected.ATTRIBUTES))
+            result = run_audit(data_dir, config, progress=advance)
         except (FeatureInputError, ValueError) as e:
             raise _fail(str(e)) from None
         advance("writing the report")

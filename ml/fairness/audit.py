@@ -30,6 +30,9 @@ class AuditConfig:
     role: str = "ATASAN"  # whose ratings are audited (see ml.training.appraisal_examples)
     folds: int = 5
     seed: int = 0
+    # Protected attributes compared: gender and age band (derived), and any column of the
+    # protected_attributes table (ml.contract.protected.read_extra).
+    attributes: tuple[str, ...] = protected.ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,12 @@ def run_audit(
     tables = load_tables(data_dir, columns)
     if "appraisals" not in tables:
         raise ValueError(f"{data_dir}: the audit needs an appraisals table")
-    return audit_tables(tables, protected.read(data_dir, ORGANISATION_COLUMNS), config, step)
+    config = config or AuditConfig()
+    people = protected.read(data_dir, ORGANISATION_COLUMNS)
+    extra = [a for a in config.attributes if a not in protected.ATTRIBUTES]
+    if extra:
+        people = people.merge(protected.read_extra(data_dir, extra), on="employee_id", how="left")
+    return audit_tables(tables, people, config, step)
 
 
 def audit_tables(
@@ -78,12 +86,16 @@ def audit_tables(
     # Group and differential tests read the residual against independent evidence only.
     independent = frame.assign(residual=frame["independent_residual"])
     step("rater effects")
-    differential = differential_functioning(independent, ATTRIBUTES, config.raters)
+    attributes = config.attributes
+    missing = [a for a in attributes if a not in frame]
+    if missing:
+        raise ValueError(f"protected attributes not in the data: {', '.join(missing)}")
+    differential = differential_functioning(independent, attributes, config.raters)
     raters = pd.concat(
         [rater_effects(frame, config.raters, differential), differential], ignore_index=True
     )
     step("group disparity")
-    groups = group_disparity(independent, ATTRIBUTES, config=config.groups)
+    groups = group_disparity(independent, attributes, config=config.groups)
     step("scores and rules")
     official = tables["appraisals"]
     official = official[(official["rater_role"].astype("str") == config.role).to_numpy()]
@@ -97,6 +109,6 @@ def audit_tables(
         score_flags=scores,
         predikat_mismatches=predikat_mismatches(official),
         curve_breaks=curve,
-        coverage=coverage(frame, raters, groups, scores, curve, int(both.sum()), ATTRIBUTES),
+        coverage=coverage(frame, raters, groups, scores, curve, int(both.sum()), attributes),
         design=design(frame, tables["appraisals"], config.role),
     )

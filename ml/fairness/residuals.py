@@ -75,7 +75,9 @@ def audit_frame(
         independent_expected=independent,
         independent_residual=y - independent,
     )
-    attributes = people[list(ATTRIBUTE_COLUMNS)].drop_duplicates("employee_id")
+    # Everything ``people`` holds: the default attributes' sources, the organisation, and any
+    # further protected attribute the audit was asked to compare.
+    attributes = people.drop_duplicates("employee_id")
     frame = frame.merge(attributes, on="employee_id", how="left", suffixes=("", "_employee"))
     if "agency_id_employee" in frame:
         frame["agency_id"] = frame["agency_id"].fillna(frame.pop("agency_id_employee"))
