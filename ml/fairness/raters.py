@@ -89,7 +89,8 @@ def rater_effects(
     means = cluster_means(residual, rater, ratee)
     ratees = means.clusters.reindex(raters).to_numpy()
     enough = ratees >= config.min_ratees
-    effect, se = fit.effect, fit.se
+    effect = fit.effect
+    se = _misfit_se(effect, fit.se, enough, config.alpha, config.min_effect)
     p = np.where(enough, two_sided_p(effect / se), np.nan)
     return _flag_table(
         rater_id=np.asarray(raters), group=np.full(len(raters), ""),
@@ -143,11 +144,17 @@ def differential_functioning(
     enough = (pairs["ratees"] >= config.min_group_ratees).to_numpy() & np.isfinite(
         pairs["se"].to_numpy()
     )
-    diff, se = pairs["diff"].to_numpy(float), pairs["se"].to_numpy(float)
-    p = np.where(enough, two_sided_p(diff / se), np.nan)
+    diff, se = pairs["diff"].to_numpy(float), pairs["se"].to_numpy(float).copy()
     # One false-discovery family per attribute: "does this rater treat women differently?" is
     # a question of its own, and its few hundred tests are not diluted by every age band's.
     family = pairs["group"].str.split("=", n=1).str[0].to_numpy()
+    for name in dict.fromkeys(family):
+        rows = family == name
+        se[rows] = _misfit_se(
+            diff[rows], se[rows], enough[rows], config.differential_alpha,
+            config.min_differential_effect,
+        )  # fmt: skip
+    p = np.where(enough, two_sided_p(diff / se), np.nan)
     tables = [
         _flag_table(
             rater_id=pairs["rater_id"].to_numpy()[rows], group=pairs["group"].to_numpy()[rows],
@@ -249,6 +256,24 @@ def empty_flags() -> pd.DataFrame:
             **{c: pd.Series(dtype="float64") for c in ("se", "shrunk", "mde")},
         }
     )  # fmt: skip
+
+
+def _misfit_se(
+    effect: np.ndarray, se: np.ndarray, enough: np.ndarray, alpha: float, min_effect: float
+) -> np.ndarray:
+    """Standard errors widened by what the evidence misses about a rater's units for good (a
+    unit whose work the KPIs undersell, year after year): the crossed model cannot tell it from
+    the rater, and it is not sampling noise. Its variance is the spread the raters *not*
+    flagged in a first pass show beyond their sampling error (a random-effects meta-analysis
+    over them, method of moments); it then enters every rater's interval and test."""
+    p = np.where(enough, two_sided_p(effect / se), np.nan)
+    q = bh_qvalues(p)
+    first = enough & (np.nan_to_num(q, nan=1.0) < alpha) & (np.abs(effect) >= min_effect)
+    null = enough & ~first & np.isfinite(effect) & np.isfinite(se)
+    if null.sum() < 10:
+        return se
+    tau2 = max(float(np.mean(effect[null] ** 2) - np.mean(se[null] ** 2)), 0.0)
+    return np.sqrt(se**2 + tau2)
 
 
 def _flag_table(
