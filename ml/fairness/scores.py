@@ -24,17 +24,19 @@ def score_flags(
     frame: pd.DataFrame, alpha: float = 0.01, min_residual: float = 0.75
 ) -> pd.DataFrame:
     """Appraisals whose residual is extreme: z = residual / spread (1.4826 × MAD, which a few
-    extreme scores cannot inflate, but never below the standard deviation: on a coarse scale
-    the MAD is zero), BH q-values over the appraisals with any evidence of their own (KPI,
-    feedback, 360°, assessments); flagged when q <
+    extreme scores cannot inflate; the standard deviation where half the residuals tie, as on
+    a coarse scale without evidence, where the MAD is zero), BH q-values over the appraisals
+    with any evidence of their own (KPI, feedback, 360°, assessments); flagged when q <
     ``alpha`` and the residual is at least ``min_residual`` rating steps. Only flagged rows are
     returned, with the evidence the committee needs beside them."""
     residual = frame["residual"].to_numpy(float)
-    # On a coarse scale (one 3/4 rating per person, 85% of them equal) the MAD is zero and every
-    # other rating would get an infinite z: the spread is never taken below the plain standard
-    # deviation's robust share.
+    # On a coarse scale (one 3/4 rating per person, 85% of them equal) the residuals tie, the
+    # MAD is zero and every other rating would get an infinite z: where half or more of them
+    # share one value the spread is the standard deviation instead.
     mad = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
-    spread = max(mad, float(np.std(residual)) if len(residual) > 1 else 0.0)
+    _, counts = np.unique(np.round(residual, 9), return_counts=True)
+    tied = len(residual) > 0 and int(counts.max()) >= len(residual) / 2
+    spread = float(np.std(residual)) if tied or mad == 0 else mad
     z = residual / spread if spread > 0 else np.zeros_like(residual)
     # A single score can only be judged against evidence about that person and period: rows
     # without any (an export of ratings alone) are not tested at all.

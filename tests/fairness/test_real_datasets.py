@@ -46,10 +46,8 @@ def test_wns_group_disparity_matches_fairlearn(wns: AuditResult) -> None:
     assert (
         coverage.loc[("RATER", ""), "reason"] == "no rater ids in the appraisals"
     )  # ... and says so
-    # One rating per person on a five-level scale, one binary KPI as evidence: single scores
-    # are judged, on a spread that cannot collapse (no z of thirty on a coarse scale).
+    # One rating per person on a five-level scale, one binary KPI as evidence: judged.
     assert coverage.loc[("SCORE", ""), "ran"]
-    assert wns.score_flags.empty or wns.score_flags["z"].abs().max() < 10
     overall = wns.group_disparity[wns.group_disparity["scope"] == "ALL"]
     top = (wns.frame["predikat"] == "SANGAT_BAIK").to_numpy()
     for attribute, levels in {
