@@ -36,6 +36,7 @@ from scipy.stats import spearmanr
 import ml.fairness.audit as audit
 from ml.contract.ingest import ingest
 from ml.fairness.references import henderson_blups
+from ml.pipelines.audit import run_audit
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
@@ -47,7 +48,7 @@ def wns(external: Path, tmp: Path) -> dict[str, object]:
     ingest(external / "wns_hr_promotion.csv", MAPPINGS / "wns_hr_promotion.yaml", tmp / "wns")
     ingested = time.perf_counter() - started
     started = time.perf_counter()
-    result = audit.run_audit(tmp / "wns")
+    result = run_audit(tmp / "wns")
     audited = time.perf_counter() - started
     table = result.group_disparity
     overall = table[table["scope"] == "ALL"]
@@ -116,7 +117,7 @@ def insteval(external: Path, tmp: Path, n_raters: int, seed: int) -> dict[str, o
     ingest(external, MAPPINGS / "eth_insteval_ratings.yaml", tmp / "insteval")
     ingested = time.perf_counter() - started
     started = time.perf_counter()
-    result = audit.run_audit(tmp / "insteval", audit.AuditConfig(role="REKAN"))
+    result = run_audit(tmp / "insteval", audit.AuditConfig(role="REKAN"))
     audited = time.perf_counter() - started
     flags = result.rater_flags[result.rater_flags["group"] == ""]
     judged = flags[flags["kind"] != "INSUFFICIENT_DATA"].set_index("rater_id")["effect"]

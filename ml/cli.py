@@ -79,6 +79,12 @@ def generate(
     group_bias: Annotated[
         float, typer.Option(help="workforce-wide penalty on women's ratings, in rating steps")
     ] = 0.0,
+    bias_spread: Annotated[
+        float, typer.Option(help="spread of biased raters' sizes, a share of the magnitude")
+    ] = 1 / 3,
+    official_raters: Annotated[
+        int, typer.Option(help="ATASAN-role raters per person and period (a panel when > 1)")
+    ] = 1,
     training_effect: Annotated[
         float, typer.Option(help="multiplier on the true effect of every programme")
     ] = 1.0,
@@ -97,8 +103,9 @@ def generate(
     try:
         config = SynthConfig(
             employees=employees, seed=seed, biased_raters=biased_raters,
-            bias_magnitude=bias_magnitude, group_bias=group_bias,
-            training_effect=training_effect, assessment_rate=assessment_rate,
+            bias_magnitude=bias_magnitude, group_bias=group_bias, bias_spread=bias_spread,
+            official_raters=official_raters, training_effect=training_effect,
+            assessment_rate=assessment_rate,
             start_year=start_year, periods=periods,
         )  # fmt: skip
     except ValueError as e:
@@ -405,10 +412,18 @@ def audit(
     role: Annotated[
         str, typer.Option(help="rater role audited: ATASAN (official), or e.g. REKAN")
     ] = "ATASAN",
+    attribute: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="protected attribute to compare (repeat; default gender and age_band; others "
+            "from protected_attributes.csv)"
+        ),
+    ] = None,
 ) -> None:
     """Audit the appraisals: rater leniency and severity, differential rater functioning,
     group disparity after the evidence, single scores far from it, predikat against the rule
     and the distribution curve; flags go to the review trail for the merit committee."""
+    from ml.contract import protected
     from ml.fairness.audit import AuditConfig
     from ml.pipelines.audit import STEPS, audit_and_record
 
@@ -417,12 +432,15 @@ def audit(
     with _user_errors(), steps("audit", STEPS) as advance:
         audited = audit_and_record(
             data_dir, out, store_url=get_settings().store_url if store else None, by=by,
-            config=AuditConfig(role=role), progress=advance,
+            config=AuditConfig(role=role, attributes=tuple(attribute or protected.ATTRIBUTES)),
+            progress=advance,
         )  # fmt: skip
     _show_audited(audited)
 
 
 def _show_audited(audited: Audited) -> None:
+    from ml.fairness.coverage import summary_lines
+
     result = audited.result
     flags = result.rater_flags
     summary = pd.DataFrame(
@@ -437,6 +455,8 @@ def _show_audited(audited: Audited) -> None:
         columns=["family", "flags"],
     )
     console.print(frame_table(summary, f"audit of {len(result.frame):,} official appraisals"))
+    for line in summary_lines(result.coverage, result.design):
+        console.print(line, soft_wrap=True)
     console.print(f"report: {audited.report['report']}")
     if audited.recorded is not None:
         console.print(

@@ -15,6 +15,12 @@ gender and age may be used to *check* that appraisals and models treat groups al
 
 ``ATTRIBUTES`` are the group attributes audited by default: gender (``L``/``P``) and the age band
 at the time of the rating (``AGE_BANDS``).
+
+Other attributes an agency records (region of origin, religion, disability status) live in a
+table of their own, ``protected_attributes`` (``employee_id`` and one column per attribute), not
+as columns of ``employees``: the feature pipeline reads only the contract's tables, so such a
+file can never become a model input by accident, and an agency can hand it to the audit alone
+(or withhold it) without touching the rest of the export. ``read_extra`` is its one reader.
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ NEVER_MODEL_INPUTS: frozenset[str] = frozenset(SOURCE_COLUMNS + DERIVED)
 VISIBLE_TO: frozenset[str] = frozenset({"committee"})
 
 AGE_BANDS = ((0, "<30"), (30, "30-39"), (40, "40-49"), (50, "50+"))
+# Further protected attributes an agency records (region of origin, religion, disability status)
+# live in a table of their own, apart from employees and so from every model input.
+EXTRA_TABLE = "protected_attributes"
 
 
 class ProtectedAttributeError(InputError):
@@ -116,3 +125,30 @@ def _json(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def read_extra(data_dir: Path, names: Sequence[str]) -> pd.DataFrame:
+    """``employee_id`` and the columns ``names`` of ``data_dir``'s ``protected_attributes``
+    table (values as text, missing as ""); an empty frame when ``names`` is empty."""
+    if not names:
+        return pd.DataFrame({"employee_id": pd.Series(dtype="str")})
+    path = next(
+        (p for p in (data_dir / f"{EXTRA_TABLE}.csv", data_dir / f"{EXTRA_TABLE}.parquet")
+         if p.is_file()),
+        None,
+    )  # fmt: skip
+    if path is None:
+        raise ProtectedAttributeError(
+            f"{data_dir}: attributes {', '.join(names)} need a {EXTRA_TABLE}.csv (or .parquet) "
+            "table with employee_id and one column per attribute"
+        )
+    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype="str")
+    missing = [c for c in ("employee_id", *names) if c not in frame]
+    if missing:
+        raise ProtectedAttributeError(f"{path}: no column {', '.join(missing)}")
+    out = frame[["employee_id", *names]].astype("object").fillna("").astype("str")
+    duplicated = out["employee_id"].duplicated()
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0]) + 2  # header is line 1
+        raise ProtectedAttributeError(f"{path}: row {row}: employee_id repeated")
+    return out

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ml.contract import protected
 from ml.errors import InputError
+from ml.fairness.coverage import coverage, design
 from ml.fairness.groups import GroupAuditConfig, group_disparity
 from ml.fairness.raters import RaterAuditConfig, differential_functioning, rater_effects
-from ml.fairness.residuals import ORGANISATION_COLUMNS, audit_frame
+from ml.fairness.residuals import audit_frame
 from ml.fairness.scores import curve_breaks, predikat_mismatches, score_flags
-from ml.features.io import load_tables
-from ml.features.pipeline import INPUT_COLUMNS
+from ml.features.point_in_time import Tables
 
 ATTRIBUTES = protected.ATTRIBUTES
 
@@ -28,6 +28,9 @@ class AuditConfig:
     role: str = "ATASAN"  # whose ratings are audited (see ml.training.appraisal_examples)
     folds: int = 5
     seed: int = 0
+    # Protected attributes compared: gender and age band (derived), and any column of the
+    # protected_attributes table (ml.contract.protected.read_extra).
+    attributes: tuple[str, ...] = protected.ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -39,44 +42,52 @@ class AuditResult:
     score_flags: pd.DataFrame
     predikat_mismatches: pd.DataFrame
     curve_breaks: pd.DataFrame
+    # What ran and what could not, and why (ml.fairness.coverage.COLUMNS), and the design seen.
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    design: dict[str, Any] = field(default_factory=dict)
 
 
-def run_audit(
-    data_dir: Path, config: AuditConfig | None = None, progress: Callable[[str], None] | None = None
+def audit_tables(
+    tables: Tables,
+    people: pd.DataFrame,
+    config: AuditConfig | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> AuditResult:
-    """Audit the appraisals of ``data_dir`` (needs ``employees`` and ``appraisals``)."""
+    """Every family of the audit on tables already read; ``people`` holds the employees'
+    protected attributes and organisation (``ml.fairness.residuals.ATTRIBUTE_COLUMNS``)."""
     config = config or AuditConfig()
     step = progress or (lambda _: None)
-    step("reading")
-    columns = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
-    tables = load_tables(data_dir, columns)
     if "appraisals" not in tables:
-        raise InputError(f"{data_dir}: the audit needs an appraisals table")
+        raise InputError("the audit needs an appraisals table")
     frame, target = audit_frame(
-        tables,
-        protected.read(data_dir, ORGANISATION_COLUMNS),
-        role=config.role,
-        folds=config.folds,
-        seed=config.seed,
-        progress=step,
+        tables, people, role=config.role, folds=config.folds, seed=config.seed, progress=step
     )
+    # Group and differential tests read the residual against independent evidence only.
+    independent = frame.assign(residual=frame["independent_residual"])
     step("rater effects")
+    attributes = config.attributes
+    missing = [a for a in attributes if a not in frame]
+    if missing:
+        raise ValueError(f"protected attributes not in the data: {', '.join(missing)}")
+    differential = differential_functioning(independent, attributes, config.raters)
     raters = pd.concat(
-        [rater_effects(frame, config.raters),
-         differential_functioning(frame, ATTRIBUTES, config.raters)],
-        ignore_index=True,
-    )  # fmt: skip
+        [rater_effects(frame, config.raters, differential), differential], ignore_index=True
+    )
     step("group disparity")
-    groups = group_disparity(frame, ATTRIBUTES, config=config.groups)
+    groups = group_disparity(independent, attributes, config=config.groups)
     step("scores and rules")
     official = tables["appraisals"]
     official = official[(official["rater_role"].astype("str") == config.role).to_numpy()]
+    scores, curve = score_flags(frame, config.score_alpha), curve_breaks(frame)
+    both = official["hasil_kerja_rating"].notna() & official["perilaku_rating"].notna()
     return AuditResult(
         frame=frame,
         target=target,
         rater_flags=raters,
         group_disparity=groups,
-        score_flags=score_flags(frame, config.score_alpha),
+        score_flags=scores,
         predikat_mismatches=predikat_mismatches(official),
-        curve_breaks=curve_breaks(frame),
+        curve_breaks=curve,
+        coverage=coverage(frame, raters, groups, scores, curve, int(both.sum()), attributes),
+        design=design(frame, tables["appraisals"], config.role),
     )

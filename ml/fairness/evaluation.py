@@ -75,3 +75,95 @@ def detection(
         found=int(found),
         judgeable=int(judgeable),
     )
+
+
+APPRAISAL_TRUTH = Path("ground_truth") / "appraisal_truth.parquet"
+KINDS = ("LENIENT", "SEVERE", "DIFFERENTIAL")
+
+
+@dataclass(frozen=True)
+class KindDetection:
+    """The audit against the injected biases of one kind.
+
+    ``injected`` counts the injected effects on raters with at least ``min_ratees`` ratees;
+    precision is over every flag of the kind (a flag on an injected rater of another kind, or
+    for another group, is a false one); the errors and the coverage compare the reported effect
+    with the injected one twice: as drawn on the latent scale (``magnitude``, signed), and as it
+    moved this rater's observed ratings (``rater_shift`` of the ground truth: each rating
+    against the same draw without the rater's bias; for DIFFERENTIAL the group's mean shift
+    minus the others'), which is what a mean residual measures: near the ends of a three-level
+    scale a latent shift moves fewer ratings."""
+
+    kind: str
+    injected: int
+    found: int
+    flagged: int
+    true_flags: int
+    median_abs_error: float  # against the latent magnitude
+    coverage: float  # share of 95% intervals holding the latent magnitude
+    median_abs_error_observed: float  # against the shift of the observed ratings
+    coverage_observed: float
+
+    @property
+    def precision(self) -> float:
+        return self.true_flags / self.flagged if self.flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.injected if self.injected else 1.0
+
+
+def detection_by_kind(
+    rater_flags: pd.DataFrame, frame: pd.DataFrame, data_dir: Path, min_ratees: int = 15
+) -> dict[str, KindDetection]:
+    truth = pd.read_csv(data_dir / RATER_BIASES, dtype={"rater_id": "str"})
+    truth["group"] = truth["target_group"].fillna("").where(truth["kind"] == "DIFFERENTIAL", "")
+    sign = truth["kind"].map({"LENIENT": 1.0, "SEVERE": -1.0, "DIFFERENTIAL": -1.0})
+    truth["latent"] = sign * truth["magnitude"]
+    truth["observed"] = _observed_shift(truth, frame, data_dir)
+    ratees = frame[frame["rater_id"].notna()].groupby("rater_id")["employee_id"].nunique()
+    eligible = truth[truth["rater_id"].map(ratees).fillna(0).to_numpy() >= min_ratees]
+    flags = rater_flags.assign(rater_id=rater_flags["rater_id"].astype("str"))
+    out = {}
+    for kind in KINDS:
+        injected = eligible[eligible["kind"] == kind]
+        rows = injected.merge(flags, on=["rater_id", "group"], how="left", suffixes=("_t", ""))
+        mine = flags[flags["flagged"] & (flags["kind"] == kind)]
+        true = mine.merge(truth[truth["kind"] == kind][["rater_id", "group"]])
+        inside = {
+            name: (rows["ci_low"] <= rows[name]) & (rows[name] <= rows["ci_high"])
+            for name in ("latent", "observed")
+        }
+        out[kind] = KindDetection(
+            kind=kind,
+            injected=len(injected),
+            found=int((rows["kind"] == kind).sum()),
+            flagged=len(mine),
+            true_flags=len(true),
+            median_abs_error=float((rows["effect"] - rows["latent"]).abs().median()),
+            coverage=float(inside["latent"].mean()),
+            median_abs_error_observed=float((rows["effect"] - rows["observed"]).abs().median()),
+            coverage_observed=float(inside["observed"].mean()),
+        )
+    return out
+
+
+def _observed_shift(truth: pd.DataFrame, frame: pd.DataFrame, data_dir: Path) -> pd.Series:
+    """Per injected rater, how far the bias moved the rater's observed ratings (see
+    :class:`KindDetection`); NaN where the ground truth predates ``rater_shift``."""
+    shifts = pd.read_parquet(data_dir / APPRAISAL_TRUTH)
+    if "rater_shift" not in shifts:
+        return pd.Series(float("nan"), index=truth.index)
+    keys = ["employee_id", "period", "rater_id"]
+    rows = frame[[*keys, "gender", "age_band"]].astype({k: "str" for k in keys})
+    rows = rows.merge(shifts.astype({k: "str" for k in keys})[[*keys, "rater_shift"]], on=keys)
+    values = []
+    for r in truth.itertuples():
+        mine = rows[rows["rater_id"] == r.rater_id]
+        if r.kind != "DIFFERENTIAL":
+            values.append(mine["rater_shift"].mean())
+            continue
+        attribute, level = str(r.group).split("=", 1)
+        inside = mine[attribute].astype("str") == level
+        values.append(mine["rater_shift"][inside].mean() - mine["rater_shift"][~inside].mean())
+    return pd.Series(values, index=truth.index, dtype="float64")

@@ -8,12 +8,26 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy import stats
 
 from ml.contract import protected
-from ml.fairness.statistics import Z95, bh_qvalues, cluster_means, empirical_bayes, two_sided_p
+from ml.fairness.crossed import fixed_effects, indicator
+from ml.fairness.statistics import (
+    Z95,
+    VarianceComponents,
+    bh_qvalues,
+    cluster_means,
+    empirical_bayes,
+    two_sided_p,
+    variance_components,
+)
 
-COLUMNS = ["rater_id", "kind", "group", "n", "effect", "ci_low", "ci_high", "q_value", "flagged"]
+COLUMNS = [
+    "rater_id", "kind", "group", "n", "effect", "ci_low", "ci_high", "q_value", "flagged",
+    "ratees", "se", "shrunk", "mde",
+]  # fmt: skip
+POWER = 0.8  # the power at which a minimum detectable effect is stated
 
 
 @dataclass(frozen=True)
@@ -40,29 +54,49 @@ class RaterAuditConfig:
     min_group_ratees: int = 5
     alpha: float = 0.05
     min_effect: float = 0.2
-    min_differential_effect: float = 0.1
-    differential_alpha: float = 0.15
+    min_differential_effect: float = 0.2
+    differential_alpha: float = 0.05
 
 
-def rater_effects(frame: pd.DataFrame, config: RaterAuditConfig | None = None) -> pd.DataFrame:
-    """Per rater: the mean residual of the rater's appraisals (given − expected), shrunk by
-    empirical Bayes, its 95% interval, the BH q-value of "no effect", and kind LENIENT / SEVERE
-    (or INSUFFICIENT_DATA / NONE). Columns: ``COLUMNS``."""
+def rater_effects(
+    frame: pd.DataFrame,
+    config: RaterAuditConfig | None = None,
+    differential: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per rater: the mean residual of the rater's appraisals (given − expected) — unshrunk, so
+    that it reads in rating steps — with its 95% interval from the pooled variance components
+    (:func:`variance_components`), the BH q-value of "no effect", the empirical-Bayes
+    ``shrunk`` effect (for ranking), and the minimum detectable effect. Kind LENIENT / SEVERE
+    (or INSUFFICIENT_DATA / NONE). Columns: ``COLUMNS``.
+
+    ``differential``: the flagged differential functioning (:func:`differential_functioning`);
+    a rater's ratings of the group the rater treats apart are left out of the rater's effect,
+    which then reads as the rater's leniency towards everyone else: a rater who rates women
+    half a step lower is flagged DIFFERENTIAL, not also SEVERE for the average of both."""
     config = config or RaterAuditConfig()
     rated = frame[frame["rater_id"].notna()]
+    if differential is not None:
+        rated = rated[~_treated_apart(rated, differential)]
     if rated.empty:
         return empty_flags()
-    means = cluster_means(rated["residual"], rated["rater_id"], rated["employee_id"])
-    enough = (means.clusters >= config.min_ratees).to_numpy()
-    shrunk = empirical_bayes(
-        np.where(enough, means.mean, np.nan), np.where(enough, means.se, np.nan)
-    )
-    z = (means.mean / means.se).to_numpy(float)
-    q = bh_qvalues(np.where(enough, two_sided_p(z), np.nan))
+    residual, rater, ratee = rated["residual"], rated["rater_id"], rated["employee_id"]
+    components = variance_components(residual, rater, ratee)
+    codes, raters = pd.factorize(rater)
+    fit = fixed_effects(
+        residual.to_numpy(float), indicator(codes, len(raters)), pd.factorize(ratee)[0],
+        components,
+    )  # fmt: skip
+    means = cluster_means(residual, rater, ratee)
+    ratees = means.clusters.reindex(raters).to_numpy()
+    enough = ratees >= config.min_ratees
+    effect = fit.effect
+    se = _misfit_se(effect, fit.se, enough, config.alpha, config.min_effect)
+    p = np.where(enough, two_sided_p(effect / se), np.nan)
     return _flag_table(
-        rater_id=means.n.index.to_numpy(), group=np.full(len(means.n), ""), n=means.n.to_numpy(),
-        shrunk=shrunk.effect, sd=shrunk.sd, q=q, enough=enough, alpha=config.alpha,
-        kinds=("LENIENT", "SEVERE"), min_effect=config.min_effect,
+        rater_id=np.asarray(raters), group=np.full(len(raters), ""),
+        n=means.n.reindex(raters).to_numpy(), ratees=ratees, effect=effect, se=se, p=p,
+        enough=enough,
+        alpha=config.alpha, kinds=("LENIENT", "SEVERE"), min_effect=config.min_effect,
     )  # fmt: skip
 
 
@@ -70,66 +104,145 @@ def differential_functioning(
     frame: pd.DataFrame,
     attributes: Sequence[str] = protected.ATTRIBUTES,
     config: RaterAuditConfig | None = None,
+    residual: str = "residual",
 ) -> pd.DataFrame:
     """Per rater and protected group: the rater's mean residual for the group minus the same
     rater's mean residual for everyone else, beyond the same gap over the whole workforce —
     does this rater rate this group lower (or higher) than the evidence supports, compared with
-    how the rater rates others and with how everyone rates this group? The rater's overall
-    leniency cancels out of the difference, and a workforce-wide gap is left to the group
-    disparity audit (where it is one finding, not one per rater). One BH family over all
-    (rater, group) pairs."""
+    how the rater rates others and with how everyone rates this group? (The rater × group
+    interaction of the crossed model.) The rater's overall leniency cancels out of the
+    difference, and a workforce-wide gap is left to the group disparity audit (where it is one
+    finding, not one per rater). Unshrunk, with standard errors from the pooled variance
+    components; one BH family over all (rater, group) pairs.
+
+    ``residual`` names the column measured: the audit passes the residual against evidence
+    independent of the ratings under audit (no consensus of the same ratings)."""
     config = config or RaterAuditConfig()
     rated = frame[frame["rater_id"].notna()]
+    if rated.empty:
+        return empty_flags()
+    components = variance_components(rated[residual], rated["rater_id"], rated["employee_id"])
     parts = []
     for attribute in attributes:
-        values = rated[attribute].astype("object").fillna("")
+        if attribute not in rated:
+            continue
+        values = rated[attribute].astype("object").fillna("").astype("str")
         levels = sorted(v for v in values.unique() if v != "")
         # Two groups: one comparison (P against L is L against P, sign flipped), not two.
         for level in levels[1:] if len(levels) == 2 else levels:
-            inside = (values == level).to_numpy()
             known = (values != "").to_numpy()
-            a = cluster_means(rated["residual"][inside], rated["rater_id"][inside],
-                              rated["employee_id"][inside])  # fmt: skip
-            b = cluster_means(rated["residual"][known & ~inside],
-                              rated["rater_id"][known & ~inside],
-                              rated["employee_id"][known & ~inside])  # fmt: skip
-            both = a.n.index.intersection(b.n.index)
-            overall = _overall_gap(rated, inside, known)
             parts.append(
-                pd.DataFrame(
-                    {
-                        "rater_id": both,
-                        "group": f"{attribute}={level}",
-                        "n": (a.n[both] + b.n[both]).to_numpy(),
-                        "diff": (a.mean[both] - b.mean[both]).to_numpy() - overall,
-                        "se": np.sqrt((a.se[both] ** 2 + b.se[both] ** 2).to_numpy(float)),
-                        "df": np.minimum(a.clusters[both].to_numpy(), b.clusters[both].to_numpy())
-                        - 1,
-                        "enough": (
-                            (a.clusters[both] >= config.min_group_ratees)
-                            & (b.clusters[both] >= config.min_group_ratees)
-                        ).to_numpy(),
-                    }
+                _interaction(
+                    rated[known], (values[known] == level).to_numpy(), residual, components,
+                    f"{attribute}={level}", config.min_group_ratees,
                 )
-            )
+            )  # fmt: skip
+    parts = [part for part in parts if len(part)]
     if not parts:
         return empty_flags()
     pairs = pd.concat(parts, ignore_index=True)
-    enough = pairs["enough"].to_numpy() & np.isfinite(pairs["se"].to_numpy())
-    diff = np.where(enough, pairs["diff"], np.nan)
-    se = np.where(enough, pairs["se"], np.nan)
-    shrunk = empirical_bayes(diff, se)
-    # Student's t with (fewer clusters − 1) degrees of freedom: a group may hold five of a
-    # rater's ratees, and a cluster-robust SE from five clusters is itself a rough estimate.
-    df = np.maximum(pairs["df"].to_numpy(float), 1.0)
-    p = 2 * stats.t.sf(np.abs(diff / se), df)
-    q = bh_qvalues(np.where(enough, p, np.nan))
-    return _flag_table(
-        rater_id=pairs["rater_id"].to_numpy(), group=pairs["group"].to_numpy(),
-        n=pairs["n"].to_numpy(), shrunk=shrunk.effect, sd=shrunk.sd, q=q, enough=enough,
-        alpha=config.differential_alpha, kinds=("DIFFERENTIAL", "DIFFERENTIAL"),
-        min_effect=config.min_differential_effect,
-    )  # fmt: skip
+    enough = (pairs["ratees"] >= config.min_group_ratees).to_numpy() & np.isfinite(
+        pairs["se"].to_numpy()
+    )
+    diff, se = pairs["diff"].to_numpy(float), pairs["se"].to_numpy(float).copy()
+    # One false-discovery family per attribute: "does this rater treat women differently?" is
+    # a question of its own, and its few hundred tests are not diluted by every age band's.
+    family = pairs["group"].str.split("=", n=1).str[0].to_numpy()
+    for name in dict.fromkeys(family):
+        rows = family == name
+        se[rows] = _misfit_se(
+            diff[rows], se[rows], enough[rows], config.differential_alpha,
+            config.min_differential_effect,
+        )  # fmt: skip
+    p = np.where(enough, two_sided_p(diff / se), np.nan)
+    tables = [
+        _flag_table(
+            rater_id=pairs["rater_id"].to_numpy()[rows], group=pairs["group"].to_numpy()[rows],
+            n=pairs["n"].to_numpy()[rows], ratees=pairs["ratees"].to_numpy()[rows],
+            effect=diff[rows], se=se[rows], p=p[rows], enough=enough[rows],
+            alpha=config.differential_alpha, kinds=("DIFFERENTIAL", "DIFFERENTIAL"),
+            min_effect=config.min_differential_effect,
+        )
+        for rows in (family == name for name in dict.fromkeys(family))
+    ]  # fmt: skip
+    table = pd.concat(tables, ignore_index=True)
+    table = table.sort_values(["flagged", "q_value"], ascending=[False, True])
+    table = table.reset_index(drop=True)
+    return _one_level_each(table)
+
+
+def _interaction(
+    rows: pd.DataFrame,
+    inside: np.ndarray,
+    residual: str,
+    components: VarianceComponents,
+    label: str,
+    min_ratees: int,
+) -> pd.DataFrame:
+    """Each rater's group × rater effect beyond the typical rater's gap: one crossed fit with a
+    column per rater and one per rater who rated both sides."""
+    y = rows[residual].to_numpy(float)
+    codes, raters = pd.factorize(rows["rater_id"])
+    keys = pd.DataFrame({"r": codes, "e": rows["employee_id"].to_numpy(), "in": inside})
+    sides = keys.drop_duplicates().groupby(["r", "in"]).size().unstack(fill_value=0)
+    sides = sides.reindex(index=range(len(raters)), columns=[False, True], fill_value=0)
+    both = np.flatnonzero((sides[True] > 0).to_numpy() & (sides[False] > 0).to_numpy())
+    if not len(both):
+        return pd.DataFrame()
+    column = np.full(len(raters), -1)
+    column[both] = np.arange(len(both))
+    apart = inside & (column[codes] >= 0)
+    fixed = sp.hstack(
+        [indicator(codes, len(raters)), indicator(np.maximum(column[codes], 0), len(both), apart)]
+    ).tocsr()
+    fit = fixed_effects(y, fixed, pd.factorize(rows["employee_id"])[0], components)
+    gap = fit.effect[len(raters) :]
+    ratees = np.minimum(sides[True].to_numpy(), sides[False].to_numpy())[both]
+    # The reference is how the typical rater rates this group (the median rater's gap): a
+    # workforce-wide gap is left to the group audit, and a mean would let the few differential
+    # raters pull every other rater's difference the other way.
+    judged = ratees >= min_ratees
+    typical = float(np.median(gap[judged])) if judged.any() else 0.0
+    return pd.DataFrame(
+        {
+            "rater_id": np.asarray(raters)[both],
+            "group": label,
+            "n": np.bincount(codes, minlength=len(raters))[both],
+            "ratees": ratees,
+            "diff": gap - typical,
+            "se": fit.se[len(raters) :],
+        }
+    )
+
+
+def _treated_apart(rated: pd.DataFrame, differential: pd.DataFrame) -> np.ndarray:
+    """Rows whose rater is flagged DIFFERENTIAL for the ratee's group."""
+    apart = np.zeros(len(rated), dtype=bool)
+    flagged = differential[differential["flagged"].to_numpy()]
+    raters = rated["rater_id"].astype("str").to_numpy()
+    for label, rows in flagged.groupby("group", sort=False):
+        attribute, level = str(label).split("=", 1)
+        if attribute not in rated:
+            continue
+        mine = np.isin(raters, rows["rater_id"].astype("str").to_numpy())
+        apart |= mine & (rated[attribute].astype("object").astype("str").to_numpy() == level)
+    return apart
+
+
+def _one_level_each(table: pd.DataFrame) -> pd.DataFrame:
+    """Where several levels of one attribute are flagged for one rater, only the most extreme
+    stays flagged: a rater who rates the 50+ band lower makes every other band look favoured
+    beside it, and those are one finding, not three."""
+    flagged = table[table["flagged"]]
+    if flagged.empty:
+        return table
+    attribute = flagged["group"].str.split("=", n=1).str[0]
+    z = (flagged["effect"] / flagged["se"]).abs()
+    top = z.groupby([flagged["rater_id"], attribute]).transform("max")
+    echo = flagged.index[(z < top).to_numpy()]
+    table.loc[echo, "flagged"] = False
+    table.loc[echo, "kind"] = "NONE"
+    return table
 
 
 def empty_flags() -> pd.DataFrame:
@@ -139,15 +252,28 @@ def empty_flags() -> pd.DataFrame:
             "rater_id": pd.Series(dtype="str"), "kind": pd.Series(dtype="str"),
             "group": pd.Series(dtype="str"), "n": pd.Series(dtype="int64"),
             **{c: pd.Series(dtype="float64") for c in ("effect", "ci_low", "ci_high", "q_value")},
-            "flagged": pd.Series(dtype="bool"),
+            "flagged": pd.Series(dtype="bool"), "ratees": pd.Series(dtype="int64"),
+            **{c: pd.Series(dtype="float64") for c in ("se", "shrunk", "mde")},
         }
     )  # fmt: skip
 
 
-def _overall_gap(rated: pd.DataFrame, inside: np.ndarray, known: np.ndarray) -> float:
-    """The workforce-wide mean residual of the group minus that of the others."""
-    residual = rated["residual"].to_numpy(float)
-    return float(residual[inside].mean() - residual[known & ~inside].mean())
+def _misfit_se(
+    effect: np.ndarray, se: np.ndarray, enough: np.ndarray, alpha: float, min_effect: float
+) -> np.ndarray:
+    """Standard errors widened by what the evidence misses about a rater's units for good (a
+    unit whose work the KPIs undersell, year after year): the crossed model cannot tell it from
+    the rater, and it is not sampling noise. Its variance is the spread the raters *not*
+    flagged in a first pass show beyond their sampling error (a random-effects meta-analysis
+    over them, method of moments); it then enters every rater's interval and test."""
+    p = np.where(enough, two_sided_p(effect / se), np.nan)
+    q = bh_qvalues(p)
+    first = enough & (np.nan_to_num(q, nan=1.0) < alpha) & (np.abs(effect) >= min_effect)
+    null = enough & ~first & np.isfinite(effect) & np.isfinite(se)
+    if null.sum() < 10:
+        return se
+    tau2 = max(float(np.mean(effect[null] ** 2) - np.mean(se[null] ** 2)), 0.0)
+    return np.sqrt(se**2 + tau2)
 
 
 def _flag_table(
@@ -155,30 +281,51 @@ def _flag_table(
     rater_id: np.ndarray,
     group: np.ndarray,
     n: np.ndarray,
-    shrunk: np.ndarray,
-    sd: np.ndarray,
-    q: np.ndarray,
+    ratees: np.ndarray,
+    effect: np.ndarray,
+    se: np.ndarray,
+    p: np.ndarray,
     enough: np.ndarray,
     alpha: float,
     kinds: tuple[str, str],
     min_effect: float,
 ) -> pd.DataFrame:
-    flagged = enough & (q < alpha) & (np.abs(shrunk) >= min_effect)
+    q = bh_qvalues(p)
+    flagged = enough & (np.nan_to_num(q, nan=1.0) < alpha) & (np.abs(effect) >= min_effect)
     kind = np.where(
         ~enough, "INSUFFICIENT_DATA",
-        np.where(flagged, np.where(shrunk > 0, kinds[0], kinds[1]), "NONE"),
+        np.where(flagged, np.where(effect > 0, kinds[0], kinds[1]), "NONE"),
     )  # fmt: skip
+    shrunk = empirical_bayes(np.where(enough, effect, np.nan), np.where(enough, se, np.nan))
     table = pd.DataFrame(
         {
             "rater_id": rater_id,
             "kind": kind,
             "group": group,
             "n": n.astype("int64"),
-            "effect": shrunk,
-            "ci_low": shrunk - Z95 * sd,
-            "ci_high": shrunk + Z95 * sd,
+            "effect": effect,
+            "ci_low": effect - Z95 * se,
+            "ci_high": effect + Z95 * se,
             "q_value": q,
             "flagged": flagged,
+            "ratees": ratees.astype("int64"),
+            "se": se,
+            "shrunk": shrunk.effect,
+            "mde": np.maximum(detectable(se, p, alpha), min_effect),
         }
     )
     return table.sort_values(["flagged", "q_value"], ascending=[False, True]).reset_index(drop=True)
+
+
+def detectable(se: np.ndarray, p: np.ndarray, alpha: float, power: float = POWER) -> np.ndarray:
+    """The minimum detectable effect of each test at the family's error rates: the effect a
+    test finds with probability ``power`` at the per-test threshold Benjamini–Hochberg used in
+    this run (α·k/m with k discoveries among m tests; α/m when there were none)."""
+    finite = np.isfinite(p)
+    m = int(finite.sum())
+    if not m:
+        return np.full(len(se), np.nan)
+    ranked = np.sort(p[finite])
+    passed = np.flatnonzero(ranked <= alpha * np.arange(1, m + 1) / m)
+    threshold = alpha * max(len(passed), 1) / m
+    return np.asarray(se, float) * float(stats.norm.isf(threshold / 2) + stats.norm.ppf(power))

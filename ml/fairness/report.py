@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ml.fairness.audit import AuditResult
+from ml.fairness.coverage import summary_lines
+from ml.fairness.scores import MIN_CURVE_UNIT
 from ml.markdown import markdown_table
 
 FOREST_PNG = "rater_effects.png"
@@ -19,16 +21,20 @@ DISPARITY_PNG = "group_disparity.png"
 MAX_FOREST = 40
 
 ASSUMPTION = """\
-**How to read this audit.** Each employee is rated by one superior, so comparing raters with one
-another would confuse a harsh rater with a weak unit. Talenta instead measures every rating
+**How to read this audit.** Where each employee is rated by one superior, comparing raters with
+one another would confuse a harsh rater with a weak unit. Talenta instead measures every rating
 against evidence the rater does not produce — KPI attainment, independent competency
 assessments, service users' feedback and 360° input — through a model of the rating from that
 evidence alone (never the rater, the unit, past ratings, gender or age), cross-fitted by rater.
 A *residual* is the given rating minus that expectation, in rating steps (one step: DI_BAWAH →
-SESUAI → DI_ATAS). The assumption: what the evidence misses is not systematically different
-between raters or groups. Where the evidence is thin or itself biased, a flag is a question for
-the committee, not a verdict. Effects are shrunk towards zero by their reliability (empirical
-Bayes); q-values control the false-discovery rate within each family (Benjamini–Hochberg).
+SESUAI → DI_ATAS). Rater effects are estimated in a crossed model (rater as a fixed effect,
+ratee as a random one: a ratee's other raters, in a panel or after rotation, separate the
+rater from the ratee), unshrunk, with 95% intervals; the *minimum detectable effect* says how
+large a bias the data could have shown for that rater. Group and differential tests use only
+evidence independent of the ratings under audit (never the consensus of the same ratings). The
+assumption: what the evidence misses is not systematically different between raters or groups.
+Where the evidence is thin or itself biased, a flag is a question for the committee, not a
+verdict. q-values control the false-discovery rate within each family (Benjamini–Hochberg).
 """
 
 
@@ -113,6 +119,8 @@ def audit_markdown(result: AuditResult) -> str:
     groups = result.group_disparity
     lines = [
         "# Appraisal fairness audit",
+        "## What was audited",
+        "\n".join(f"- {line}" for line in summary_lines(result.coverage, result.design)),
         ASSUMPTION,
         f"Appraisals audited: {len(result.frame):,} official ratings of "
         f"{result.frame['employee_id'].nunique():,} employees by "
@@ -147,9 +155,10 @@ def audit_markdown(result: AuditResult) -> str:
         f"Stored predikat that disagree with the matrix (PermenPANRB 6/2022): "
         f"{len(result.predikat_mismatches):,}.",
         _md(result.predikat_mismatches),
-        f"Unit-periods whose predikat break the distribution curve (unit rating assumed BAIK: "
-        f"the data carry no unit ratings; units as of the employees table): "
-        f"{len(result.curve_breaks):,}.",
+        "## 6. Distribution curve (compliance, counted apart from the fairness flags)",
+        f"Unit-periods of {MIN_CURVE_UNIT} or more people whose predikat break the distribution "
+        f"curve (unit rating assumed BAIK: the data carry no unit ratings; units as of the "
+        f"employees table), one finding each: {len(result.curve_breaks):,}.",
         _md(result.curve_breaks, 10),
     ]
     return "\n\n".join(lines) + "\n"

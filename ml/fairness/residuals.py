@@ -23,6 +23,8 @@ ROUNDS = 2
 # Besides the protected attributes, the audit reads where a person works: group comparisons
 # are made within units, regions and agencies.
 ORGANISATION_COLUMNS = ("unit_id", "region", "agency_id")
+# Evidence that comes from the ratings under audit themselves (see ``audit_frame``).
+NOT_INDEPENDENT = ("consensus_rating",)
 ATTRIBUTE_COLUMNS = ("employee_id", *protected.SOURCE_COLUMNS, *ORGANISATION_COLUMNS)
 
 
@@ -49,15 +51,58 @@ def audit_frame(
     step = progress or (lambda _: None)
     step("evidence")
     examples, target = appraisal_examples(tables, role=role)
-    design = Design.from_frame(examples, exclude=APPRAISAL_NOT_FEATURES)
-    X, y = design.matrix(examples), examples["rating_value"].to_numpy(float)
+    y = examples["rating_value"].to_numpy(float)
     rater = examples["rater_id"].astype("object")
     # An appraisal without a rater (some exports) forms its own group: it counts for group
     # audits, never for rater audits.
     cluster = rater.where(rater.notna(), "employee:" + examples["employee_id"].astype("object"))
-    splits = min(folds, cluster.nunique())
-    if splits < 2:
+    if min(folds, cluster.nunique()) < 2:
         raise InputError("the audit needs appraisals from at least two raters (or employees)")
+    expected = _cross_fit(examples, APPRAISAL_NOT_FEATURES, cluster, folds, rounds, seed, step, "")
+    # Group and differential tests need evidence produced outside the ratings under audit: the
+    # leave-one-out consensus of the same role's ratings carries a workforce-wide group gap as
+    # much as the rating does, and conditioning on it would take the gap out of the residual.
+    if examples["consensus_rating"].notna().any():
+        independent = _cross_fit(
+            examples, (*APPRAISAL_NOT_FEATURES, *NOT_INDEPENDENT), cluster, folds, rounds, seed,
+            step,
+            " (independent evidence)",
+        )  # fmt: skip
+    else:
+        independent = expected
+    frame = examples.assign(
+        expected=expected,
+        residual=y - expected,
+        independent_expected=independent,
+        independent_residual=y - independent,
+    )
+    # Everything ``people`` holds: the default attributes' sources, the organisation, and any
+    # further protected attribute the audit was asked to compare.
+    attributes = people.drop_duplicates("employee_id")
+    frame = frame.merge(attributes, on="employee_id", how="left", suffixes=("", "_employee"))
+    if "agency_id_employee" in frame:
+        frame["agency_id"] = frame["agency_id"].fillna(frame.pop("agency_id_employee"))
+    derived = protected.derive(frame, frame["period_end"].dt.year.to_numpy())
+    frame["age_band"] = derived["age_band"].to_numpy()
+    frame["gender"] = derived["gender"].to_numpy()
+    return frame, target
+
+
+def _cross_fit(
+    examples: pd.DataFrame,
+    exclude: tuple[str, ...],
+    cluster: pd.Series,
+    folds: int,
+    rounds: int,
+    seed: int,
+    step: Callable[[str], None],
+    label: str,
+) -> np.ndarray:
+    """Expected ratings from the evidence (every column but ``exclude``), cross-fitted by
+    ``cluster`` (the rater)."""
+    design = Design.from_frame(examples, exclude=exclude)
+    X, y = design.matrix(examples), examples["rating_value"].to_numpy(float)
+    splits = min(folds, cluster.nunique())
     # Backfitting: the model learns from ratings that carry their raters' leniency; where
     # lenient raters cluster (an agency, a position type), the expectation would rise with them
     # and their neighbours would look severe. So the second round learns from ratings with each
@@ -66,20 +111,12 @@ def audit_frame(
     for round_ in range(1, rounds + 1):
         expected = np.full(len(examples), np.nan)
         for i, (fit, held) in enumerate(GroupKFold(n_splits=splits).split(X, y, cluster)):
-            step(f"expected ratings, round {round_}/{rounds}, fold {i + 1}/{splits}")
+            step(f"expected ratings{label}, round {round_}/{rounds}, fold {i + 1}/{splits}")
             model = ExpectedAppraisalRegressor(random_state=seed)
             model.fit(X.iloc[fit], learn[fit])
             expected[held] = model.predict(X.iloc[held])
         learn = y - _rater_effects(y - expected, cluster, examples["employee_id"])
-    frame = examples.assign(expected=expected, residual=y - expected)
-    attributes = people[list(ATTRIBUTE_COLUMNS)].drop_duplicates("employee_id")
-    frame = frame.merge(attributes, on="employee_id", how="left", suffixes=("", "_employee"))
-    if "agency_id_employee" in frame:
-        frame["agency_id"] = frame["agency_id"].fillna(frame.pop("agency_id_employee"))
-    derived = protected.derive(frame, frame["period_end"].dt.year.to_numpy())
-    frame["age_band"] = derived["age_band"].to_numpy()
-    frame["gender"] = derived["gender"].to_numpy()
-    return frame, target
+    return expected
 
 
 def _rater_effects(residual: np.ndarray, rater: pd.Series, employee: pd.Series) -> np.ndarray:

@@ -83,3 +83,37 @@ def bh_qvalues(p: np.ndarray) -> np.ndarray:
     ranked = p[order] * m / np.arange(1, m + 1)
     q[order] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
     return q
+
+
+@dataclass(frozen=True)
+class VarianceComponents:
+    """What the evidence misses, split as in the crossed model residual = rater effect +
+    ratee effect + noise: ``ratee`` is the variance of a person's lasting unmeasured
+    performance (shared by every rating of that person), ``noise`` that of one rating."""
+
+    ratee: float
+    noise: float
+
+
+def variance_components(
+    residual: pd.Series, rater: pd.Series, employee: pd.Series
+) -> VarianceComponents:
+    """Moment (ANOVA) estimates of the components, pooled over the whole workforce: the rater
+    means are taken out first (raters as fixed effects), then the rows of one rater and ratee
+    (a cluster) split into the spread within clusters (noise) and between them (ratee).
+    Pooled, they rest on thousands of rows: a rater with twelve ratees gets a standard error
+    as sure as the workforce's, not one guessed from twelve clusters."""
+    frame = pd.DataFrame(
+        {"v": residual.to_numpy(float), "r": rater.to_numpy(), "e": employee.to_numpy()}
+    )
+    frame["d"] = frame["v"] - frame.groupby("r", sort=False)["v"].transform("mean")
+    clusters = frame.groupby(["r", "e"], sort=False)["d"]
+    size, mean = clusters.size(), clusters.mean()
+    within = float(((frame["d"] - clusters.transform("mean")) ** 2).sum())
+    df_within = len(frame) - len(size)
+    noise = within / df_within if df_within > 0 else float(frame["d"].var(ddof=1))
+    df_between = len(size) - frame["r"].nunique()
+    if df_between <= 0 or not np.isfinite(noise):
+        return VarianceComponents(0.0, noise if np.isfinite(noise) else 0.0)
+    ratee = float((mean**2).sum() / df_between - noise * float((1 / size).mean()))
+    return VarianceComponents(max(ratee, 0.0), noise)

@@ -8,14 +8,37 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ml.errors import NotReadyError
-from ml.fairness.audit import AuditConfig, AuditResult, run_audit
+from ml.contract import protected
+from ml.errors import InputError, NotReadyError
+from ml.fairness.audit import AuditConfig, AuditResult, audit_tables
 from ml.fairness.report import write_report
+from ml.fairness.residuals import ORGANISATION_COLUMNS
+from ml.features.io import load_tables
+from ml.features.pipeline import INPUT_COLUMNS
 from ml.pipelines.flags import flag_records
 from ml.store.records import RecordResult
 from ml.store.repository import ReviewTrail
 
 STEPS = 16  # progress steps of one run: reading, the folds, each family, the report, the trail
+
+
+def run_audit(
+    data_dir: Path, config: AuditConfig | None = None, progress: Callable[[str], None] | None = None
+) -> AuditResult:
+    """Audit the appraisals of ``data_dir`` (needs ``employees`` and ``appraisals``): read the
+    tables, then :func:`audit_tables`."""
+    step = progress or (lambda _: None)
+    step("reading")
+    columns = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
+    tables = load_tables(data_dir, columns)
+    if "appraisals" not in tables:
+        raise InputError(f"{data_dir}: the audit needs an appraisals table")
+    config = config or AuditConfig()
+    people = protected.read(data_dir, ORGANISATION_COLUMNS)
+    extra = [a for a in config.attributes if a not in protected.ATTRIBUTES]
+    if extra:
+        people = people.merge(protected.read_extra(data_dir, extra), on="employee_id", how="left")
+    return audit_tables(tables, people, config, step)
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,13 @@ def flag_records(result: AuditResult) -> list[FlagRecord]:
                 ci_high=r.ci_high,
                 q_value=r.q_value,
                 evidence={
-                    "measure": "mean residual (given − expected), shrunk",
+                    "measure": "rater effect on the residual (given − expected), unshrunk GLS "
+                    "with random ratee effects",
                     "target": result.target,
+                    "ratees": _plain(r.ratees),
+                    "se": _plain(r.se),
+                    "shrunk": _plain(r.shrunk),
+                    "minimum_detectable_effect": _plain(r.mde),
                 },
             )
         )
@@ -99,7 +104,7 @@ def flag_records(result: AuditResult) -> list[FlagRecord]:
         subject = f"{c.unit_id}/{c.period}"
         records.append(
             FlagRecord(
-                flag_id=stable_flag_id("DISTRIBUTION", "CURVE", subject, c.message),
+                flag_id=stable_flag_id("DISTRIBUTION", "CURVE", subject),
                 family="DISTRIBUTION",
                 kind="CURVE",
                 subject=subject,

@@ -24,6 +24,13 @@ class SynthConfig:
         0.75  # mean size of a biased rater's effect; each is drawn in ±1/3 of it
     )
     group_bias: float = 0.0  # workforce-wide penalty on ratings of women (gender P)
+    # How far each biased rater's effect may stray from ``bias_magnitude`` (a share of it):
+    # 0 gives every biased rater exactly ``bias_magnitude`` (a design to measure power at).
+    bias_spread: float = 1 / 3
+    # ATASAN-role raters per person and period: 1 is the civil-service design; more gives a
+    # panel (the official rater and others of the same role, drawn from the same agency), the
+    # design whose leave-one-out consensus carries a workforce-wide group gap.
+    official_raters: int = 1
     training_effect: float = 1.0  # multiplier on every program's true effect
     assessment_rate: float = 1.0  # multiplier on how often competencies are assessed
     rotation_rate: float = 0.15  # yearly probability that a unit head moves to another unit
@@ -36,6 +43,8 @@ class SynthConfig:
             (0 <= self.biased_raters <= 1, "biased_raters is a fraction between 0 and 1"),
             (0 <= self.bias_magnitude <= 3, "bias_magnitude is between 0 and 3 rating steps"),
             (0 <= self.group_bias <= 3, "group_bias is between 0 and 3 rating steps"),
+            (0 <= self.bias_spread < 1, "bias_spread is a share of bias_magnitude in [0, 1)"),
+            (1 <= self.official_raters <= 5, "official_raters is between 1 and 5"),
             (0 <= self.training_effect <= 5, "training_effect is a multiplier between 0 and 5"),
             (0 <= self.assessment_rate <= 5, "assessment_rate is a multiplier between 0 and 5"),
             (0 <= self.rotation_rate <= 1, "rotation_rate is a probability between 0 and 1"),

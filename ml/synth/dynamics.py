@@ -26,6 +26,13 @@ from ml.synth.reference import AGENCIES, ALL_CODES, CATALOG, GENERAL_CODES
 
 DAYS = 365
 RATING_CUTS = (0.5, 1.5)  # latent rating score below 0.5 is DI_BAWAH, from 1.5 DI_ATAS
+
+
+def _steps(latent: np.ndarray) -> np.ndarray:
+    """The ekspektasi rating cut from a latent score, as 0 (DI_BAWAH), 1 or 2 (DI_ATAS)."""
+    return np.searchsorted(RATING_CUTS, latent, side="right").astype(np.float64)
+
+
 RATINGS = np.array(["DI_BAWAH", "SESUAI", "DI_ATAS"])
 NOISE = {"ASSESSMENT_CENTER": 0.35, "UJI_KOMPETENSI": 0.4, "PENILAIAN_360": 0.6, "LAINNYA": 0.7}
 DURATION_JP_PER_DAY = {"KLASIKAL": 8.0, "BLENDED": 5.0, "E_LEARNING": 1.5}
@@ -355,7 +362,8 @@ class Simulation:
             rng.choice(["gender=P", "age_band=50+"], size=n_biased, p=[0.6, 0.4]),
             "",
         )
-        magnitude = cfg.bias_magnitude * rng.uniform(2 / 3, 4 / 3, n_biased)
+        spread = cfg.bias_spread
+        magnitude = cfg.bias_magnitude * rng.uniform(1 - spread, 1 + spread, n_biased)
         return pd.DataFrame(
             {
                 "rater": raters[chosen],
@@ -367,6 +375,23 @@ class Simulation:
             }
         )
 
+    def _panel_rater(
+        self, official: np.ndarray, ratee: np.ndarray, agency: np.ndarray
+    ) -> np.ndarray:
+        """Another ATASAN-role rater for each ratee: a random official rater of the same agency
+        this year (the official one again where the agency has no other, or the draw is the
+        ratee: a duplicate the appraisals drop)."""
+        out = official.copy()
+        for a in np.unique(agency):
+            mine = np.flatnonzero(agency == a)
+            pool = np.unique(official[mine])
+            pick = pool[self.rng.integers(0, len(pool), len(mine))]
+            again = (pick == official[mine]) & (len(pool) > 1)
+            # The next rater in the pool instead of the official one: still uniform over others.
+            nxt = pool[(np.searchsorted(pool, pick) + 1) % len(pool)]
+            out[mine] = np.where(again, nxt, pick)
+        return np.where(out == ratee, official, out)
+
     def _appraisals(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         rng, org, comps, cfg = self.rng, self.org, self.comps, self.config
         n_units = len(org.unit_ids)
@@ -377,9 +402,14 @@ class Simulation:
             ratee = np.flatnonzero(
                 (self.hire_day < self.year_start(y) + 273) & (org.raters[y] >= 0)
             )
-            rows.append((y, ratee, org.raters[y][ratee]))
-        all_ratee = np.concatenate([r[1] for r in rows])
-        all_rater = np.concatenate([r[2] for r in rows])
+            official = org.raters[y][ratee]
+            panel = [official] + [
+                self._panel_rater(official, ratee, org.agency[ratee])
+                for _ in range(cfg.official_raters - 1)
+            ]
+            rows.append((y, ratee, panel))
+        all_ratee = np.concatenate([r[1] for r in rows for _ in r[2]])
+        all_rater = np.concatenate([x for r in rows for x in r[2]])
         biases = self._rater_biases(all_ratee, all_rater)
         bias_of = biases.set_index("rater")
 
@@ -389,7 +419,7 @@ class Simulation:
             3.7 + 0.35 * unit_perf + rng.normal(0, 0.2, (cfg.periods, n_units)), 1, 5
         )
         general = comps.is_general
-        for y, ratee, rater in rows:
+        for y, ratee, panel in rows:
             mid = (self.level_start[y] + self.level_start[y + 1]) / 2
             gap = (mid - comps.required)[ratee]
             comp_gap = gap.mean(axis=1)
@@ -405,36 +435,47 @@ class Simulation:
             year = cfg.start_year + y
             is_p = org.gender[ratee] == "P"
             band = age_band(year - org.birth_year[ratee])
-            effect = -cfg.group_bias * is_p
-            known = np.isin(rater, bias_of.index)
-            if known.any():
-                b = bias_of.loc[rater[known]]
-                kind, mag, target = (b[c].to_numpy() for c in ("kind", "magnitude", "target_group"))
-                in_group = np.where(target == "gender=P", is_p[known], band[known] == "50+")
-                effect[known] += np.select(
-                    [kind == "LENIENT", kind == "SEVERE", kind == "DIFFERENTIAL"],
-                    [mag, -mag, -mag * in_group],
+            for rater in panel:
+                group_effect = -cfg.group_bias * is_p
+                effect = group_effect.copy()
+                known = np.isin(rater, bias_of.index)
+                if known.any():
+                    b = bias_of.loc[rater[known]]
+                    kind, mag, target = (
+                        b[c].to_numpy() for c in ("kind", "magnitude", "target_group")
+                    )
+                    in_group = np.where(target == "gender=P", is_p[known], band[known] == "50+")
+                    effect[known] += np.select(
+                        [kind == "LENIENT", kind == "SEVERE", kind == "DIFFERENTIAL"],
+                        [mag, -mag, -mag * in_group],
+                    )
+                base_h = 1.1 + 0.4 * perf + rng.normal(0, 0.3, len(ratee))
+                base_p = (
+                    1.3
+                    + 0.2 * perf
+                    + 0.2 * managerial / COMPETENCE_SD
+                    + rng.normal(0, 0.3, len(ratee))
                 )
-            hasil = 1.1 + 0.4 * perf + rng.normal(0, 0.3, len(ratee)) + effect
-            perilaku = (
-                1.3
-                + 0.2 * perf
-                + 0.2 * managerial / COMPETENCE_SD
-                + rng.normal(0, 0.3, len(ratee))
-                + effect
-            )
-            frames.append(
-                self._appraisal_frame(year, ratee, rater, "ATASAN", hasil, perilaku, kpi, feedback)
-            )
-            truths.append(
-                pd.DataFrame(
-                    {
-                        "employee_id": self.nip[ratee], "period": str(year),
-                        "rater_id": self.nip[rater], "performance": np.round(perf, 3),
-                        "rater_effect": np.round(effect, 3),
-                    }
+                hasil, perilaku = base_h + effect, base_p + effect
+                frames.append(
+                    self._appraisal_frame(
+                        year, ratee, rater, "ATASAN", hasil, perilaku, kpi, feedback
+                    )
                 )
-            )  # fmt: skip
+                # What the rater's own bias did to this rating, in observed rating steps: the
+                # rating against the same draw without it (the workforce-wide penalty kept).
+                steps = _steps(hasil) + _steps(perilaku)
+                without = _steps(base_h + group_effect) + _steps(base_p + group_effect)
+                truths.append(
+                    pd.DataFrame(
+                        {
+                            "employee_id": self.nip[ratee], "period": str(year),
+                            "rater_id": self.nip[rater], "performance": np.round(perf, 3),
+                            "rater_effect": np.round(effect, 3),
+                            "rater_shift": (steps - without) / 2,
+                        }
+                    )
+                )  # fmt: skip
             peers = self._peer_reviews(y, ratee, perf, kpi, feedback)
             if peers is not None:
                 frames.append(peers)

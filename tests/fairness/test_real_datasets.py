@@ -12,8 +12,9 @@ from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_r
 from scipy.stats import spearmanr
 
 from ml.contract.ingest import ingest
-from ml.fairness.audit import AuditConfig, AuditResult, run_audit
+from ml.fairness.audit import AuditConfig, AuditResult
 from ml.fairness.references import henderson_blups
+from ml.pipelines.audit import run_audit
 from tests.conftest import MAPPINGS, external
 
 pytestmark = pytest.mark.slow
@@ -40,7 +41,13 @@ def insteval(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
 
 def test_wns_group_disparity_matches_fairlearn(wns: AuditResult) -> None:
     assert wns.target == "score" and len(wns.frame) == 54_808 - 4_124
-    assert wns.rater_flags.empty  # the export records no rater
+    assert wns.rater_flags.empty  # the export records no rater ...
+    coverage = wns.coverage.set_index(["family", "attribute"])
+    assert (
+        coverage.loc[("RATER", ""), "reason"] == "no rater ids in the appraisals"
+    )  # ... and says so
+    # One rating per person on a five-level scale, one binary KPI as evidence: judged.
+    assert coverage.loc[("SCORE", ""), "ran"]
     overall = wns.group_disparity[wns.group_disparity["scope"] == "ALL"]
     top = (wns.frame["predikat"] == "SANGAT_BAIK").to_numpy()
     for attribute, levels in {
@@ -80,10 +87,11 @@ def _ratings(result: AuditResult) -> pd.DataFrame:
 
 
 def _judged(result: AuditResult) -> pd.Series:
-    """Talenta's shrunk rater effects, of the raters it judged (enough ratees)."""
+    """Talenta's shrunk rater effects (the ranking column; the reported ``effect`` is the
+    unshrunk GLS estimate), of the raters it judged (enough ratees)."""
     flags = result.rater_flags
     flags = flags[(flags["group"] == "") & (flags["kind"] != "INSUFFICIENT_DATA")]
-    return flags.set_index("rater_id")["effect"]
+    return flags.set_index("rater_id")["shrunk"]
 
 
 @pytest.fixture(scope="module")

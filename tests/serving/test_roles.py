@@ -134,3 +134,11 @@ def test_flags_only_for_the_committee(
     else:
         assert response.status_code == 403
         assert "data" not in response.json()
+
+
+def test_the_roles_that_see_protected_attributes_are_the_owners_list() -> None:
+    """ml.contract.protected decides who may see protected attributes; the grants agree."""
+    from ml.contract import protected
+    from ml.serving.roles import Permission, roles_with
+
+    assert set(roles_with(Permission.READ_PROTECTED)) == protected.VISIBLE_TO
