@@ -20,7 +20,6 @@ from rich.table import Table
 from ml.contract.tables import Violation
 
 
-
 class _Console(Console):
     """A console that does not wrap when it does not write to a terminal. Decided per call:
     the stream can change after import (tests capture it, a command's output is piped)."""

@@ -52,4 +52,3 @@ def test_every_row_is_one_line_whatever_the_cells_hold(cells: list[str]) -> None
     lines = _render(frame_table(frame, "t"), terminal=False).split("\n")
     assert len(lines) == 4 and lines[-1] == ""  # title, header, the row, end
     assert lines[2].count("\t") == len(cells) - 1
-

@@ -15,11 +15,11 @@ from ml.config import Settings, get_settings
 from ml.training.card import model_card
 from ml.training.gates import Gates
 from ml.training.registry import (
-    RegistryError,
     APPRAISAL_MODEL,
     CHALLENGER,
     CHAMPION,
     NEED_MODEL,
+    RegistryError,
     connect,
     load_model,
     log_training,
