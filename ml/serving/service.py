@@ -148,6 +148,11 @@ def unit_plan(
         "assignments": plan.assignments.to_dict("records"),
         "per_person": per_person,
         "explanation": plan.explanation,
+        "needed_budget_idr": (
+            None
+            if plan.needed_budget is None or math.isnan(plan.needed_budget)
+            else plan.needed_budget
+        ),
     }
 
 

@@ -131,6 +131,40 @@ _ID: dict[str, str] = {
     "unit.jp_total": "JP total",
     "unit.short": "Kurang",
     "unit.invalid": "Isian rencana tidak valid: {detail}",
+    "unit.hard_minimum": "JP minimal",
+    "unit.hard_minimum_help": "wajib untuk semua (batasan keras)",
+    "unit.pinned": "Wajib ikut pelatihan",
+    "unit.excluded_employees": "Pegawai yang dikecualikan",
+    "unit.excluded_programs": "Program yang dikecualikan",
+    "unit.choices_help": "Pilih beberapa dengan Ctrl atau Cmd (di ponsel: ketuk).",
+    "unit.needed_budget": "Anggaran tidak cukup untuk memenuhi pilihan ini: dibutuhkan "
+    "paling sedikit {needed}.",
+    "unit.no_budget_helps": "Berapa pun anggarannya, pilihan ini tidak dapat dipenuhi "
+    "(lihat penjelasan).",
+    "unit.pinned_and_excluded": "Seorang pegawai tidak dapat sekaligus wajib ikut dan "
+    "dikecualikan.",
+    "unit.not_in_unit": "Pegawai yang dipilih bukan pegawai unit ini.",
+    "money.bad": "{field}: “{text}” tidak dapat dibaca sebagai rupiah ({why}). Contoh: "
+    "Rp 50.000.000, 50.000.000, 50 juta, 1,5 miliar.",
+    "money.empty": "kosong",
+    "money.negative": "tidak boleh negatif",
+    "money.dot": "titik memisahkan ribuan per tiga angka; desimal memakai koma",
+    "money.decimals": "paling banyak dua angka desimal",
+    "money.unit": "satuan yang dikenal: ribu, juta, miliar, triliun",
+    "money.format": "bukan angka",
+    "form.field": "Isian",
+    "form.not_a_number": "{field}: “{text}” bukan angka.",
+    "form.invalid": "{field}: nilai tidak valid.",
+    "form.greater_than": "{field}: harus lebih dari {limit}.",
+    "form.greater_than_equal": "{field}: paling sedikit {limit}.",
+    "form.less_than": "{field}: harus kurang dari {limit}.",
+    "form.less_than_equal": "{field}: paling banyak {limit}.",
+    "plan.optimal": "optimal",
+    "plan.infeasible": "tidak layak: anggaran atau pilihan tidak dapat dipenuhi",
+    "plan.nothing": "tidak ada yang dapat direncanakan",
+    "plan.greedy": "cara serakah (pembanding)",
+    "plan.time_limit": "batas waktu tercapai: rencana terbaik yang ditemukan",
+    "plan.stopped": "pengoptimasi berhenti lebih awal",
     # employee
     "emp.title": "Pegawai {nip}",
     "emp.profile": "Profil",
@@ -441,6 +475,37 @@ _EN: dict[str, str] = {
     "unit.jp_total": "JP in all",
     "unit.short": "Short",
     "unit.invalid": "The plan's inputs are not valid: {detail}",
+    "unit.hard_minimum": "JP minimum",
+    "unit.hard_minimum_help": "required for everyone (a hard constraint)",
+    "unit.pinned": "Must attend training",
+    "unit.excluded_employees": "Employees excluded",
+    "unit.excluded_programs": "Programmes excluded",
+    "unit.choices_help": "Select several with Ctrl or Cmd (on a phone: tap).",
+    "unit.needed_budget": "The budget cannot meet these choices: they need at least {needed}.",
+    "unit.no_budget_helps": "No budget can meet these choices (see the explanation).",
+    "unit.pinned_and_excluded": "An employee cannot be both required and excluded.",
+    "unit.not_in_unit": "An employee chosen is not in this unit.",
+    "money.bad": "{field}: “{text}” cannot be read as rupiah ({why}). For example: "
+    "Rp 50.000.000, 50.000.000, 50 juta, 1,5 miliar.",
+    "money.empty": "empty",
+    "money.negative": "cannot be negative",
+    "money.dot": "a dot separates thousands in threes; decimals take a comma",
+    "money.decimals": "at most two decimals",
+    "money.unit": "units known: ribu, juta, miliar, triliun",
+    "money.format": "not a number",
+    "form.field": "Field",
+    "form.not_a_number": "{field}: “{text}” is not a number.",
+    "form.invalid": "{field}: not a valid value.",
+    "form.greater_than": "{field}: must be more than {limit}.",
+    "form.greater_than_equal": "{field}: at least {limit}.",
+    "form.less_than": "{field}: must be less than {limit}.",
+    "form.less_than_equal": "{field}: at most {limit}.",
+    "plan.optimal": "optimal",
+    "plan.infeasible": "infeasible: the budget or the choices cannot be met",
+    "plan.nothing": "nothing to plan",
+    "plan.greedy": "greedy (baseline)",
+    "plan.time_limit": "time limit reached: the best plan found",
+    "plan.stopped": "the optimiser stopped early",
     "emp.title": "Employee {nip}",
     "emp.profile": "Profile",
     "emp.agency": "Agency",
@@ -640,6 +705,15 @@ _EN: dict[str, str] = {
 
 STRINGS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
 
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
 # The model's reasons in Bahasa Indonesia; a feature not listed keeps its English label.
 FEATURES_ID: dict[str, str] = {
     "competency_code": "Kompetensi",
@@ -727,13 +801,31 @@ class Translator:
         return "—" if value is None else self.number(value * 100, digits) + " %"
 
     def date(self, value: date | datetime | str | None) -> str:
+        """``1 Januari 2026`` (English: ``1 January 2026``); a time adds ``14.05`` (``14:05``)."""
         if value is None:
             return "—"
         if isinstance(value, str):
             return value
+        months = MONTHS_ID if self.lang == "id" else MONTHS_EN
+        day = f"{value.day} {months[value.month - 1]} {value.year}"
         if isinstance(value, datetime):
-            return value.strftime("%d-%m-%Y %H:%M" if self.lang == "id" else "%Y-%m-%d %H:%M")
-        return value.strftime("%d-%m-%Y" if self.lang == "id" else "%Y-%m-%d")
+            separator = "." if self.lang == "id" else ":"
+            return f"{day} {value.hour:02d}{separator}{value.minute:02d}"
+        return day
+
+    def plan_status(self, status: str) -> str:
+        """The optimiser's status (``optimal``, ``infeasible``, ``time limit reached: …``) in
+        words of the page's language."""
+        for prefix, key in (
+            ("optimal", "plan.optimal"),
+            ("infeasible", "plan.infeasible"),
+            ("nothing to plan", "plan.nothing"),
+            ("greedy", "plan.greedy"),
+            ("time limit reached", "plan.time_limit"),
+        ):
+            if status.startswith(prefix):
+                return self(key)
+        return self("plan.stopped")
 
 
 def language(requested: str | None) -> str:
