@@ -34,6 +34,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ml.errors import InputError
 from ml.recommend.greedy import greedy_select
+from ml.recommend.notes import Note
 from ml.scoring import PP_17_2020
 
 CANDIDATE_COLUMNS = [
@@ -169,6 +170,10 @@ class Plan:
         Sentences for the planner: cost, gain, solver quality, who stays short and why.
     solve_seconds : float
         Wall time of the whole planning call, input checks and model building included.
+    notes : tuple of Note
+        ``explanation`` as codes and numbers, for a translation (:mod:`ml.recommend.notes`).
+    reason_notes : tuple of Note or None
+        ``per_person.reason`` likewise, row by row (None where the reason is empty).
     needed_budget : float or None
         When the pins or the hard minimum make the budget too small (status "infeasible"): the
         least budget with which they can be met; NaN when no budget can meet them; None
@@ -186,6 +191,8 @@ class Plan:
     explanation: list[str]
     solve_seconds: float
     needed_budget: float | None = None
+    notes: tuple[Note, ...] = ()
+    reason_notes: tuple[Note | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,8 +275,12 @@ def plan_unit(
         return _infeasible(unit, limits, started)
     greedy = greedy_select(*_greedy_args(unit, limits))
     if solved is None and limits.constrained:  # the greedy plan may break the pins
-        line = f"HiGHS: {stop}: no plan found that meets the pins and the minimum."
-        return _nothing(unit, limits, line.removesuffix("."), started, status=f"{stop}: no plan")
+        why = Note(
+            "no_plan_in_time",
+            f"HiGHS: {stop}: no plan found that meets the pins and the minimum",
+            {"stop": stop},
+        )
+        return _nothing(unit, limits, why, started, status=f"{stop}: no plan")
     found = "best plan found" if solved is not None else "no plan found, greedy plan returned"
     status = stop if stop == "optimal" else f"{stop}: {found}"
     notes = []
@@ -280,15 +291,26 @@ def plan_unit(
     ):
         solved = greedy
         notes.append(
-            "The solver's best plan was worth less than the greedy baseline's, so the greedy "
-            "plan is returned."
+            Note(
+                "greedy_better",
+                "The solver's best plan was worth less than the greedy baseline's, so the "
+                "greedy plan is returned.",
+            )
         )
     objective = _objective(unit, limits, solved)
     gap = _gap(objective, bound)
     solver = (
-        f"HiGHS: {status}; the plan is within {gap:.3%} of the bound {bound:.3f}."
+        Note(
+            "solver",
+            f"HiGHS: {status}; the plan is within {gap:.3%} of the bound {bound:.3f}.",
+            {"status": status, "gap": gap, "bound": bound},
+        )
         if np.isfinite(bound)
-        else f"HiGHS: {status}; no bound on the best possible objective is known."
+        else Note(
+            "solver_no_bound",
+            f"HiGHS: {status}; no bound on the best possible objective is known.",
+            {"status": status},
+        )
     )
     return _assemble(unit, limits, solved, status, gap, bound, [solver, *notes], started)
 
@@ -310,9 +332,10 @@ def greedy_plan(
     if why_not is not None:
         return _nothing(unit, limits, why_not, started)
     chosen = greedy_select(*_greedy_args(unit, limits))
-    line = (
+    line = Note(
+        "greedy",
         "Greedy baseline: candidates taken by expected gain per rupiah while the budget, the "
-        "per-person limit and the seats allow."
+        "per-person limit and the seats allow.",
     )
     return _assemble(unit, limits, chosen, GREEDY, np.nan, np.nan, [line], started)
 
@@ -406,34 +429,42 @@ def _seats(capacity: Mapping[str, int] | None, program_id: object, default: int)
     return int(seats)
 
 
-def _nothing_to_plan(unit: _Unit, limits: PlanLimits) -> str | None:
+def _nothing_to_plan(unit: _Unit, limits: PlanLimits) -> Note | None:
     """Why no assignment at all can be made, or None when some can."""
     budget = limits.budget_idr
     if budget < 0:
-        return f"the budget is {rupiah(budget)}, below zero"
+        return Note(
+            "negative_budget", f"the budget is {rupiah(budget)}, below zero", {"budget_idr": budget}
+        )
     if len(unit.candidates) == 0:
-        return NO_NEEDS
+        return Note("no_needs", NO_NEEDS)
     affordable = unit.cost <= budget
     if not affordable.any():
         if budget == 0:
-            return "the budget is Rp 0"
-        return (
-            f"the cheapest programme costs {rupiah(unit.cost.min())}, more than the budget "
-            f"of {rupiah(budget)}"
+            return Note("zero_budget", "the budget is Rp 0")
+        cheapest = float(unit.cost.min())
+        return Note(
+            "too_expensive",
+            f"the cheapest programme costs {rupiah(cheapest)}, more than the budget "
+            f"of {rupiah(budget)}",
+            {"cheapest_idr": cheapest, "budget_idr": budget},
         )
     fits = unit.jp <= limits.max_jp_per_person
     if not fits.any():
-        return (
+        return Note(
+            "too_long",
             "every programme on offer is longer than the per-person limit of "
-            f"{limits.max_jp_per_person:g} JP"
+            f"{limits.max_jp_per_person:g} JP",
+            {"limit_jp": limits.max_jp_per_person},
         )
     seated = unit.seats[unit.programme] > 0
     if not seated.any():
-        return "no programme on offer has a seat for this unit"
+        return Note("no_seats", "no programme on offer has a seat for this unit")
     if not (affordable & fits & seated).any():
-        return (
+        return Note(
+            "nothing_fits",
             "no programme on offer is at once within the budget, within the per-person limit "
-            "and with a seat for this unit"
+            "and with a seat for this unit",
         )
     return None
 
@@ -605,10 +636,10 @@ def _gap(objective: float, bound: float) -> float:
 
 
 def _nothing(
-    unit: _Unit, limits: PlanLimits, why: str, started: float, status: str = NOTHING_TO_PLAN
+    unit: _Unit, limits: PlanLimits, why: Note, started: float, status: str = NOTHING_TO_PLAN
 ) -> Plan:
     chosen = np.zeros(len(unit.cost), dtype=bool)
-    line = f"Nothing to plan: {why}."
+    line = Note(f"nothing.{why.code}", f"Nothing to plan: {why.text}.", why.values)
     return _assemble(unit, limits, chosen, status, 0.0, np.nan, [line], started)
 
 
@@ -624,14 +655,31 @@ def _infeasible(unit: _Unit, limits: PlanLimits, started: float) -> Plan:
     (computed), or why none would."""
     asked = _asked(limits)
     needed = _needed_budget(unit, limits)
+    what = {
+        "pinned": len(limits.pinned),
+        "hard_minimum": limits.hard_minimum,
+        "minimum_jp": limits.minimum_jp,
+    }
     if np.isfinite(needed):
-        line = (
+        line = Note(
+            "infeasible.budget",
             f"No plan within the budget of {rupiah(limits.budget_idr)} meets {asked}: that "
             f"needs a budget of at least {rupiah(needed)} "
-            f"({rupiah(needed - limits.budget_idr)} more)."
+            f"({rupiah(needed - limits.budget_idr)} more).",
+            {
+                **what,
+                "budget_idr": limits.budget_idr,
+                "needed_idr": needed,
+                "more_idr": needed - limits.budget_idr,
+            },
         )
     else:
-        line = f"No plan meets {asked} at any budget: {_impossible(unit, limits)}."
+        why = _impossible(unit, limits)
+        line = Note(
+            "infeasible.any",
+            f"No plan meets {asked} at any budget: {why.text}.",
+            {**what, **why.values},
+        )
     chosen = np.zeros(len(unit.cost), dtype=bool)
     plan = _assemble(unit, limits, chosen, INFEASIBLE, np.nan, np.nan, [line], started)
     return replace(plan, needed_budget=needed)
@@ -646,7 +694,7 @@ def _asked(limits: PlanLimits) -> str:
     return " and ".join(parts)
 
 
-def _impossible(unit: _Unit, limits: PlanLimits) -> str:
+def _impossible(unit: _Unit, limits: PlanLimits) -> Note:
     """Who makes the pins or the minimum impossible at any budget, as far as one person alone
     shows it; otherwise the seats, which several people share."""
     reach = np.bincount(
@@ -656,18 +704,21 @@ def _impossible(unit: _Unit, limits: PlanLimits) -> str:
     )
     reach = np.minimum(reach, limits.max_jp_per_person)
     ids = unit.people["employee_id"].astype(str).to_numpy()
-    stuck = [ids[e] for e in unit.pinned if reach[e] <= 0]
+    stuck = [str(ids[e]) for e in unit.pinned if reach[e] <= 0]
     parts = []
+    behind: list[str] = []
     if stuck:
         parts.append(f"nothing on offer fits pinned {', '.join(stuck[:5])}")
     if limits.hard_minimum:
-        behind = np.flatnonzero((reach < unit.deficit - 1e-9) & ~unit.excluded)
-        if len(behind):
+        behind = [str(i) for i in ids[(reach < unit.deficit - 1e-9) & ~unit.excluded]]
+        if behind:
             parts.append(
                 f"{_count(len(behind), 'employee')} cannot reach the minimum with what is on "
-                f"offer within {limits.max_jp_per_person:g} JP ({', '.join(ids[behind][:5])})"
+                f"offer within {limits.max_jp_per_person:g} JP ({', '.join(behind[:5])})"
             )
-    return "; ".join(parts) or "the programmes' seats are too few for everyone at once"
+    text = "; ".join(parts) or "the programmes' seats are too few for everyone at once"
+    values = {"stuck": stuck, "behind": behind, "limit_jp": limits.max_jp_per_person}
+    return Note("impossible", text, values)
 
 
 def _assemble(
@@ -677,12 +728,13 @@ def _assemble(
     status: str,
     gap: float,
     bound: float,
-    lines: list[str],
+    lines: list[Note],
     started: float,
 ) -> Plan:
     planned = unit.planned(chosen)
     shortfall = unit.shortfall(chosen)
-    reasons = _reasons(unit, limits, chosen)
+    reason_notes = _reasons(unit, limits, chosen)
+    reasons = [n.text if n else "" for n in reason_notes]
     per_person = pd.DataFrame(
         {
             "employee_id": unit.people["employee_id"],
@@ -697,16 +749,38 @@ def _assemble(
     total_cost = float(unit.cost[chosen].sum())
     total_gain = float(unit.gain[chosen].sum())
     objective = _objective(unit, limits, chosen)
-    spent = (
+    spent = Note(
+        "spent",
         f"{_count(len(assignments), 'assignment')} for "
         f"{assignments['employee_id'].nunique()} of {_count(len(per_person), 'employee')} "
         f"cost {rupiah(total_cost)} of the budget of {rupiah(limits.budget_idr)} "
-        f"({rupiah(limits.budget_idr - total_cost)} left)."
+        f"({rupiah(limits.budget_idr - total_cost)} left).",
+        {
+            "assignments": len(assignments),
+            "people": int(assignments["employee_id"].nunique()),
+            "employees": len(per_person),
+            "cost_idr": total_cost,
+            "budget_idr": limits.budget_idr,
+            "left_idr": limits.budget_idr - total_cost,
+        },
     )
-    worth = (
+    worth = Note(
+        "worth",
         f"The plan is expected to close {total_gain:.2f} levels of competency gap; at "
         f"{limits.shortfall_penalty:g} per JP short of the {limits.minimum_jp:g} JP minimum "
-        f"({shortfall.sum():g} JP short in all) its objective is {objective:.3f}."
+        f"({shortfall.sum():g} JP short in all) its objective is {objective:.3f}.",
+        {
+            "gain": total_gain,
+            "penalty": limits.shortfall_penalty,
+            "minimum_jp": limits.minimum_jp,
+            "short_jp": float(shortfall.sum()),
+            "objective": objective,
+        },
+    )
+    notes = (
+        *lines,
+        *([spent, worth] if len(assignments) else _why_empty(status)),
+        _short_sentence(reason_notes, limits),
     )
     return Plan(
         assignments=assignments,
@@ -717,17 +791,15 @@ def _assemble(
         bound=bound,
         status=status,
         per_person=per_person[PER_PERSON_COLUMNS],
-        explanation=[
-            *lines,
-            *([spent, worth] if len(assignments) else _why_empty(status)),
-            _short_sentence(reasons, limits),
-        ],
+        explanation=[note.text for note in notes],
         solve_seconds=time.perf_counter() - started,
+        notes=notes,
+        reason_notes=tuple(reason_notes),
     )
 
 
-def _reasons(unit: _Unit, limits: PlanLimits, chosen: Mask) -> list[str]:
-    """In words, why each employee left short of the minimum is short; "" for the others.
+def _reasons(unit: _Unit, limits: PlanLimits, chosen: Mask) -> list[Note | None]:
+    """In words, why each employee left short of the minimum is short; None for the others.
 
     The first that applies: nothing on offer; nothing more fits the per-person limit; what fits
     is full; what fits and has a seat costs more than the budget left — "budget exhausted" when
@@ -741,26 +813,29 @@ def _reasons(unit: _Unit, limits: PlanLimits, chosen: Mask) -> list[str]:
     floor = _least_value_per_rupiah(unit, limits, chosen, planned)
     order = np.argsort(unit.person, kind="stable")
     starts = np.searchsorted(unit.person[order], np.arange(len(planned) + 1))
-    reasons = []
+    reasons: list[Note | None] = []
     for e in range(len(planned)):
         if shortfall[e] <= 0:
-            reasons.append("")
+            reasons.append(None)
             continue
         if unit.excluded[e]:
-            reasons.append(EXCLUDED)
+            reasons.append(Note("excluded", EXCLUDED))
             continue
         own = order[starts[e] : starts[e + 1]]
         rest = own[~chosen[own]]
         fits = rest[planned[e] + unit.jp[rest] <= limits.max_jp_per_person]
         seated = fits[free_seats[unit.programme[fits]] > 0]
         if len(own) == 0:
-            reasons.append(NO_PROGRAMME)
+            reasons.append(Note("no_programme", NO_PROGRAMME))
         elif len(fits) == 0:
-            reasons.append(f"per-person limit of {limits.max_jp_per_person:g} JP")
+            limit = limits.max_jp_per_person
+            reasons.append(
+                Note("per_person_limit", f"per-person limit of {limit:g} JP", {"limit_jp": limit})
+            )
         elif len(seated) == 0:
-            reasons.append(CAPACITY)
+            reasons.append(Note("capacity", CAPACITY))
         elif (unit.cost[seated] <= left).any():
-            reasons.append(PENALTY)
+            reasons.append(Note("penalty", PENALTY))
         else:
             value = unit.gain[seated] + limits.shortfall_penalty * np.minimum(
                 unit.jp[seated], shortfall[e]
@@ -768,11 +843,16 @@ def _reasons(unit: _Unit, limits: PlanLimits, chosen: Mask) -> list[str]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 best = np.max(np.where(unit.cost[seated] > 0, value / unit.cost[seated], np.inf))
             if best < floor:
-                reasons.append(PENALTY)
+                reasons.append(Note("penalty", PENALTY))
             else:
-                cheapest = rupiah(unit.cost[seated].min())
+                cheapest = float(unit.cost[seated].min())
                 reasons.append(
-                    f"budget exhausted: the cheapest remaining programme for them costs {cheapest}"
+                    Note(
+                        "budget",
+                        "budget exhausted: the cheapest remaining programme for them costs "
+                        + rupiah(cheapest),
+                        {"cheapest_idr": cheapest},
+                    )
                 )
     return reasons
 
@@ -792,22 +872,34 @@ def _least_value_per_rupiah(
         return float(np.min(np.where(unit.cost[taken] > 0, value / unit.cost[taken], np.inf)))
 
 
-def _short_sentence(reasons: list[str], limits: PlanLimits) -> str:
-    kinds = Counter(reason.split(":")[0] for reason in reasons if reason)
+def _short_sentence(reasons: list[Note | None], limits: PlanLimits) -> Note:
+    given = [reason for reason in reasons if reason]
+    kinds = Counter(reason.text.split(":")[0] for reason in given)
+    minimum = {"minimum_jp": limits.minimum_jp}
     if not kinds:
-        return f"Every employee reaches the {limits.minimum_jp:g} JP minimum."
+        return Note(
+            "short.none", f"Every employee reaches the {limits.minimum_jp:g} JP minimum.", minimum
+        )
     counts = ", ".join(f"{kind} ({count})" for kind, count in kinds.most_common())
     short = sum(kinds.values())
     verb = "stays" if short == 1 else "stay"
-    return (
-        f"{_count(short, 'employee')} {verb} below the {limits.minimum_jp:g} JP minimum: {counts}."
+    codes = Counter(reason.code for reason in given)
+    return Note(
+        "short.some",
+        f"{_count(short, 'employee')} {verb} below the {limits.minimum_jp:g} JP minimum: {counts}.",
+        {**minimum, "count": short, "kinds": dict(codes.most_common())},
     )
 
 
-def _why_empty(status: str) -> list[str]:
+def _why_empty(status: str) -> list[Note]:
     if status in (NOTHING_TO_PLAN, INFEASIBLE) or status.endswith("no plan"):
         return []  # the caller's line already says why
-    return ["No assignment is planned: none adds expected gain or JP the shortfall penalty values."]
+    return [
+        Note(
+            "empty",
+            "No assignment is planned: none adds expected gain or JP the shortfall penalty values.",
+        )
+    ]
 
 
 def _count(n: int, noun: str) -> str:

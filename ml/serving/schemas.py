@@ -302,6 +302,14 @@ class PlanAssignment(BaseModel):
     expected_gain: float
 
 
+class PlanNote(BaseModel):
+    """A sentence of the explanation (or a reason) as a code and its numbers, for clients
+    that word it in their own language; rupiah under names ending ``_idr``, JP under ``_jp``."""
+
+    code: str = Field(examples=["spent", "budget", "infeasible.budget"])
+    values: dict[str, Any]
+
+
 class PlanPerson(BaseModel):
     employee_id: str
     full_name: str | None = Field(default=None, examples=["Sri Wahyuni, S.Kep."])
@@ -310,6 +318,7 @@ class PlanPerson(BaseModel):
     jp_total: float
     short_of_minimum: float
     reason: str
+    reason_note: PlanNote | None = None
 
 
 class PlanPublic(BaseModel):
@@ -326,6 +335,7 @@ class PlanPublic(BaseModel):
     assignments: list[PlanAssignment]
     per_person: list[PlanPerson]
     explanation: list[str]
+    notes: list[PlanNote] = Field(default=[], description="explanation as codes and numbers")
     needed_budget_idr: float | None = Field(
         default=None,
         description="status 'infeasible': the least budget meeting the pins and the hard "

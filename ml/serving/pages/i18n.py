@@ -705,6 +705,64 @@ _EN: dict[str, str] = {
 
 STRINGS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
 
+# The unit plan's sentences (:mod:`ml.recommend.notes`) in Bahasa Indonesia, by code. English
+# pages show the optimiser's own English text, so there is no English twin of this table.
+NOTES_ID: dict[str, str] = {
+    "solver": "Pengoptimasi: {status}; rencana ini paling jauh {gap} dari yang terbaik mungkin.",
+    "solver_no_bound": "Pengoptimasi: {status}; belum diketahui seberapa dekat rencana ini "
+    "dengan yang terbaik mungkin.",
+    "greedy_better": "Rencana terbaik pengoptimasi bernilai lebih rendah daripada urutan "
+    "manfaat per rupiah, jadi urutan itulah yang dipakai.",
+    "greedy": "Pembanding: program diambil menurut perkiraan manfaat per rupiah selama "
+    "anggaran, batas JP per orang dan kursi memungkinkan.",
+    "nothing": "Tidak ada yang dapat direncanakan: {why}.",
+    "nothing.negative_budget": "anggaran {budget_idr} di bawah nol",
+    "nothing.no_needs": "tidak ada pegawai unit ini dengan kebutuhan yang disasar program "
+    "dalam katalog",
+    "nothing.zero_budget": "anggarannya Rp 0",
+    "nothing.too_expensive": "program termurah {cheapest_idr}, lebih mahal daripada anggaran "
+    "{budget_idr}",
+    "nothing.too_long": "semua program lebih panjang daripada batas {limit_jp} JP per orang",
+    "nothing.no_seats": "tidak ada program dengan kursi untuk unit ini",
+    "nothing.nothing_fits": "tidak ada program yang sekaligus masuk anggaran, masuk batas JP "
+    "per orang dan masih punya kursi",
+    "nothing.no_plan_in_time": "waktu pengoptimasi habis sebelum ditemukan rencana yang "
+    "memenuhi pilihan Anda",
+    "infeasible.budget": "Tidak ada rencana dalam anggaran {budget_idr} yang memenuhi "
+    "{asked}: dibutuhkan anggaran paling sedikit {needed_idr} ({more_idr} lagi).",
+    "infeasible.any": "Berapa pun anggarannya, tidak ada rencana yang memenuhi {asked}: {why}.",
+    "asked.pinned": "{count} pegawai wajib ikut",
+    "asked.hard": "minimal {minimum_jp} JP untuk semua pegawai",
+    "asked.join": " dan ",
+    "impossible.stuck": "tidak ada program untuk pegawai wajib ikut {ids}",
+    "impossible.behind": "{count} pegawai tidak dapat mencapai minimal dengan program yang ada "
+    "dalam batas {limit_jp} JP ({ids})",
+    "impossible.seats": "kursi program tidak cukup untuk semua sekaligus",
+    "spent": "{assignments} penempatan untuk {people} dari {employees} pegawai, dengan biaya "
+    "{cost_idr} dari anggaran {budget_idr} (sisa {left_idr}).",
+    "worth": "Rencana ini diperkirakan menutup {gain} level kesenjangan kompetensi; sisa "
+    "kekurangan terhadap minimal {minimum_jp} JP: {short_jp} JP.",
+    "short.none": "Semua pegawai mencapai minimal {minimum_jp} JP.",
+    "short.some": "{count} pegawai masih di bawah minimal {minimum_jp} JP: {kinds}.",
+    "empty": "Tidak ada penempatan: tidak ada program yang menambah penutupan kesenjangan "
+    "atau JP yang berarti.",
+    # reasons, one employee each
+    "excluded": "Dikecualikan oleh perencana.",
+    "no_programme": "Tidak ada program yang menyasar kebutuhannya.",
+    "per_person_limit": "Batas {limit_jp} JP per orang sudah tercapai.",
+    "capacity": "Kursi program yang sesuai untuknya sudah penuh.",
+    "penalty": "Anggaran menutup kesenjangan lebih besar bila dipakai untuk pegawai lain.",
+    "budget": "Anggaran habis: program termurah yang tersisa untuknya {cheapest_idr}.",
+    # the same reasons, short, in the count of who stays short
+    "kind.excluded": "dikecualikan",
+    "kind.no_programme": "tidak ada program",
+    "kind.per_person_limit": "batas JP per orang",
+    "kind.capacity": "kursi penuh",
+    "kind.penalty": "anggaran lebih bermanfaat untuk pegawai lain",
+    "kind.budget": "anggaran habis",
+}
+
+
 MONTHS_ID = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -812,6 +870,79 @@ class Translator:
             separator = "." if self.lang == "id" else ":"
             return f"{day} {value.hour:02d}{separator}{value.minute:02d}"
         return day
+
+    def note(self, note: dict[str, Any] | None, english: str = "") -> str:
+        """A sentence of the unit plan (``{"code", "values"}``) in the page's language; English
+        pages show the optimiser's ``english`` text as it is."""
+        if note is None:
+            return ""
+        if self.lang != "id":
+            return english
+        code, values = note["code"], dict(note.get("values") or {})
+        text = NOTES_ID.get(code)
+        if code.startswith("nothing."):
+            why = NOTES_ID.get(code, code).format(**self._values(values))
+            return NOTES_ID["nothing"].format(why=why)
+        if text is None:  # a sentence this table does not know yet: the English, not a crash
+            return english
+        shown = self._values(values)
+        if code.startswith("infeasible."):
+            shown["asked"] = self._asked(values)
+        if code == "infeasible.any":
+            shown["why"] = self._impossible(values)
+        if code == "short.some":
+            kinds = values.get("kinds") or {}
+            shown["kinds"] = ", ".join(
+                f"{NOTES_ID.get(f'kind.{k}', k)} ({n})" for k, n in kinds.items()
+            )
+        return text.format(**shown)
+
+    def _values(self, values: dict[str, Any]) -> dict[str, str]:
+        from ml.recommend.plan import rupiah  # the one rupiah format of the project
+
+        shown: dict[str, str] = {}
+        for name, value in values.items():
+            if name.endswith("_idr") and isinstance(value, int | float):
+                shown[name] = rupiah(value)
+            elif name.endswith("_jp") and isinstance(value, int | float):
+                shown[name] = self.number(value, 0 if float(value).is_integer() else 1)
+            elif name == "gap" and isinstance(value, int | float):
+                shown[name] = self.percent(value, 2)
+            elif name == "status":
+                shown[name] = self.plan_status(str(value))
+            elif isinstance(value, bool):
+                shown[name] = str(value)
+            elif isinstance(value, int):
+                shown[name] = self.number(value)
+            elif isinstance(value, float):
+                shown[name] = self.number(value, 2)
+            elif isinstance(value, list):
+                shown[name] = ", ".join(map(str, value[:5])) + (" …" if len(value) > 5 else "")
+            else:
+                shown[name] = str(value)
+        return shown
+
+    def _asked(self, values: dict[str, Any]) -> str:
+        parts = []
+        if values.get("pinned"):
+            parts.append(NOTES_ID["asked.pinned"].format(count=values["pinned"]))
+        if values.get("hard_minimum"):
+            minimum = self._values({"minimum_jp": values.get("minimum_jp", 20)})["minimum_jp"]
+            parts.append(NOTES_ID["asked.hard"].format(minimum_jp=minimum))
+        return NOTES_ID["asked.join"].join(parts)
+
+    def _impossible(self, values: dict[str, Any]) -> str:
+        shown = self._values(values)
+        parts = []
+        if values.get("stuck"):
+            parts.append(NOTES_ID["impossible.stuck"].format(ids=shown["stuck"]))
+        if values.get("behind"):
+            parts.append(
+                NOTES_ID["impossible.behind"].format(
+                    count=len(values["behind"]), limit_jp=shown["limit_jp"], ids=shown["behind"]
+                )
+            )
+        return "; ".join(parts) or NOTES_ID["impossible.seats"]
 
     def plan_status(self, status: str) -> str:
         """The optimiser's status (``optimal``, ``infeasible``, ``time limit reached: …``) in
