@@ -252,6 +252,7 @@ def _rupiah_text(value: object) -> object:
 
 
 Ref = Annotated[str, Field(min_length=1, max_length=100)]
+RUPIAH_PATTERN = r"^(Rp\.? ?)?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]{1,2})?( (ribu|juta|miliar))?$"
 
 
 class PlanRequest(BaseModel):
@@ -269,7 +270,13 @@ class PlanRequest(BaseModel):
             {
                 "anyOf": [
                     {"type": "number", "minimum": 0, "maximum": 1e15},
-                    {"type": "string", "maxLength": 40, "examples": ["Rp 50.000.000", "50 juta"]},
+                    {
+                        "type": "string",
+                        "maxLength": 40,
+                        # the shape of what the parser reads (it alone decides)
+                        "pattern": RUPIAH_PATTERN,
+                        "examples": ["Rp 50.000.000", "50 juta"],
+                    },
                 ],
                 "description": "rupiah the unit may spend: a number, or text as planners write "
                 'it ("Rp 50.000.000", "50.000.000", "50 juta", "1,5 miliar")',

@@ -215,8 +215,9 @@ _ID: dict[str, str] = {
     "emp.no_model": "Belum ada model yang dimuat: rekomendasi tidak tersedia.",
     "emp.need": "Peluang kebutuhan",
     "emp.why": "Mengapa: {competency}",
-    "emp.why_intro": "Skor model (log-odds) dari nilai dasar, ditambah kontribusi tiap alasan "
-    "(TreeSHAP), menjadi peluang.",
+    "emp.why_intro": "Tiap baris menunjukkan seberapa besar satu hal menaikkan (ke kanan) atau "
+    "menurunkan (ke kiri) skor kebutuhan, dari nilai dasar model sampai skor akhir dan "
+    "peluangnya.",
     "emp.programs": "Program yang disarankan",
     "emp.rank": "Peringkat",
     "emp.title_col": "Judul",
@@ -227,7 +228,7 @@ _ID: dict[str, str] = {
     "emp.no": "tidak",
     "wf.baseline": "Nilai dasar model",
     "wf.other": "Fitur lainnya",
-    "wf.log_odds": "Skor (log-odds)",
+    "wf.log_odds": "Skor akhir model",
     "wf.probability": "Peluang",
     "wf.raises": "menaikkan kebutuhan",
     "wf.lowers": "menurunkan kebutuhan",

@@ -77,3 +77,12 @@ def test_the_unit_page_and_its_plans_are_in_bahasa(as_role: AsRole, home: Home) 
 
 def test_the_unit_list_is_in_bahasa(as_role: AsRole) -> None:
     assert english_in(as_role("planner").get("/unit").text) == set()
+
+
+def test_an_employee_page_is_in_bahasa(as_role: AsRole, home: Home) -> None:
+    client = as_role("planner")
+    unit = client.get(f"/unit/{home.largest_unit}").text
+    employee = re.findall(r'href="(/pegawai/[^"]+)"', unit)[0]
+    page = client.get(employee).text
+    assert "log-odds" not in page and "p = 0." not in page
+    assert english_in(page) == set()
