@@ -604,6 +604,8 @@ def serve(
     # long as the process: frozen, the collector stops walking it, and a full collection under
     # load takes milliseconds instead of stalling every request for 100–300 ms.
     state = build_state(settings, alias)
+    if state.models.current is None:  # serves anyway (/ready says why); say it here too
+        err_console.print(f"[bold yellow]not ready:[/] {state.models.error}", soft_wrap=True)
     gc.collect()
     gc.freeze()
     # uvicorn picks uvloop and httptools (uvicorn[standard]) when they are installed

@@ -8,8 +8,16 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
+from ml.recommend.money import RupiahError, parse_rupiah
 from ml.store.records import Decision, FlagView, Status
 
 # Text that reaches a query or the store has no NUL character: PostgreSQL refuses one in text
@@ -230,6 +238,23 @@ class RecommendationsPublic(BaseModel):
 # --- units ------------------------------------------------------------------------------------
 
 
+def _rupiah_text(value: object) -> object:
+    """Text as planners write rupiah, read by the domain's one parser; numbers pass as they are.
+    A ValueError here becomes a 422 naming ``budget_idr``."""
+    if isinstance(value, str):
+        if len(value) > 40:
+            raise ValueError("at most 40 characters")
+        try:
+            return parse_rupiah(value)
+        except RupiahError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+Ref = Annotated[str, Field(min_length=1, max_length=100)]
+RUPIAH_PATTERN = r"^(Rp\.? ?)?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]{1,2})?( (ribu|juta|miliar))?$"
+
+
 class PlanRequest(BaseModel):
     # strict: JSON numbers only (``true`` is not 1); no NaN or infinity (``NaN``, ``1e309``)
     model_config = ConfigDict(
@@ -238,12 +263,41 @@ class PlanRequest(BaseModel):
         allow_inf_nan=False,
         json_schema_extra={"examples": [{"budget_idr": 50_000_000, "max_jp_per_person": 80}]},
     )
-    budget_idr: float = Field(ge=0, le=1e15, description="rupiah the unit may spend")
+    budget_idr: Annotated[
+        float,
+        BeforeValidator(_rupiah_text),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": 1e15},
+                    {
+                        "type": "string",
+                        "maxLength": 40,
+                        # the shape of what the parser reads (it alone decides)
+                        "pattern": RUPIAH_PATTERN,
+                        "examples": ["Rp 50.000.000", "50 juta"],
+                    },
+                ],
+                "description": "rupiah the unit may spend: a number, or text as planners write "
+                'it ("Rp 50.000.000", "50.000.000", "50 juta", "1,5 miliar")',
+            }
+        ),
+    ] = Field(ge=0, le=1e15)
     max_jp_per_person: float = Field(default=80.0, gt=0, le=2000)
     minimum_jp: float = Field(default=20.0, ge=0, le=2000)
     shortfall_penalty: float = Field(default=0.02, ge=0, le=100)
     default_capacity: int = Field(default=30, ge=0, le=1_000_000, description="seats per programme")
     time_limit_s: float = Field(default=10.0, gt=0, le=60)
+    pinned: list[Ref] = Field(
+        default=[], max_length=1000, description="employees who must get at least one programme"
+    )
+    excluded_employees: list[Ref] = Field(default=[], max_length=1000)
+    excluded_programs: list[Ref] = Field(default=[], max_length=1000)
+    hard_minimum: bool = Field(
+        default=False,
+        description="everyone (but the excluded) must reach minimum_jp; a budget too small for "
+        "it gives status 'infeasible' and needed_budget_idr",
+    )
 
 
 class PlanAssignment(BaseModel):
@@ -255,6 +309,14 @@ class PlanAssignment(BaseModel):
     expected_gain: float
 
 
+class PlanNote(BaseModel):
+    """A sentence of the explanation (or a reason) as a code and its numbers, for clients
+    that word it in their own language; rupiah under names ending ``_idr``, JP under ``_jp``."""
+
+    code: str = Field(examples=["spent", "budget", "infeasible.budget"])
+    values: dict[str, Any]
+
+
 class PlanPerson(BaseModel):
     employee_id: str
     full_name: str | None = Field(default=None, examples=["Sri Wahyuni, S.Kep."])
@@ -263,6 +325,7 @@ class PlanPerson(BaseModel):
     jp_total: float
     short_of_minimum: float
     reason: str
+    reason_note: PlanNote | None = None
 
 
 class PlanPublic(BaseModel):
@@ -279,6 +342,12 @@ class PlanPublic(BaseModel):
     assignments: list[PlanAssignment]
     per_person: list[PlanPerson]
     explanation: list[str]
+    notes: list[PlanNote] = Field(default=[], description="explanation as codes and numbers")
+    needed_budget_idr: float | None = Field(
+        default=None,
+        description="status 'infeasible': the least budget meeting the pins and the hard "
+        "minimum; null when no budget can, or when the plan is not infeasible",
+    )
 
 
 # --- fairness ---------------------------------------------------------------------------------

@@ -132,7 +132,12 @@ def unit_plan(
     # the roles that plan read employees: the plan names its people (null without names)
     names = {r.employee_id: r.profile.get("full_name") for r in staff}
     per_person = [
-        {**p, "full_name": names.get(p["employee_id"])} for p in plan.per_person.to_dict("records")
+        {
+            **p,
+            "full_name": names.get(p["employee_id"]),
+            "reason_note": note.as_dict() if note else None,
+        }
+        for p, note in zip(plan.per_person.to_dict("records"), plan.reason_notes, strict=True)
     ]
     return {
         "unit_id": unit_id,
@@ -148,6 +153,12 @@ def unit_plan(
         "assignments": plan.assignments.to_dict("records"),
         "per_person": per_person,
         "explanation": plan.explanation,
+        "notes": [note.as_dict() for note in plan.notes],
+        "needed_budget_idr": (
+            None
+            if plan.needed_budget is None or math.isnan(plan.needed_budget)
+            else plan.needed_budget
+        ),
     }
 
 

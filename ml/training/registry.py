@@ -234,9 +234,25 @@ def _alias(client: MlflowClient, name: str, alias: str) -> str:
     try:
         return str(client.get_model_version_by_alias(name, alias).version)
     except MlflowException:
-        raise RegistryError(
-            f"{name} has no version with alias {alias!r}: run `talenta train` first"
-        ) from None
+        raise RegistryError(_missing_alias(client, name, alias)) from None
+
+
+def _missing_alias(client: MlflowClient, name: str, alias: str) -> str:
+    """Why ``name@alias`` is missing, and what to do: a champion the gates refused is not the
+    same as no training at all (the hint "run `talenta train`" misled after a small demo)."""
+    if alias == CHAMPION:
+        try:
+            challenger = client.get_model_version_by_alias(name, CHALLENGER)
+        except MlflowException:
+            challenger = None
+        if challenger is not None:
+            refused = challenger.tags.get("refused_because")
+            why = f"promotion refused by gate {refused}" if refused else "not promoted yet"
+            return (
+                f"no champion: {why}; serve the challenger (v{challenger.version}) with "
+                f"`--alias {CHALLENGER}`, or promote it with `talenta promote`"
+            )
+    return f"{name} has no version with alias {alias!r}: run `talenta train` first"
 
 
 def _version(client: MlflowClient, name: str, version: str) -> ModelVersion:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 
 from ml.serving.state import ServingState
+from tests.browser.conftest import ARTIFACTS
 from tests.serving.pages.home import Home
 
 LogIn = Callable[[str], Page]
@@ -93,8 +94,9 @@ def test_the_employee_page(log_in: LogIn, home: Home, person: dict[str, str]) ->
     expect(page.locator("#recommendations svg.waterfall")).to_have_count(3)
     first = page.locator("#recommendations svg.waterfall").first
     expect(first).to_contain_text("Nilai dasar model")
-    expect(first).to_contain_text("Skor (log-odds)")
-    expect(first.locator("text.strong")).to_contain_text("p = ")
+    expect(first).to_contain_text("Skor akhir model")
+    expect(first.locator("text.strong")).to_contain_text("0,")  # the probability, "0,80"
+    expect(first).not_to_contain_text("log-odds")
     expect(page.locator("#programs tbody tr").first).to_be_visible()
     expect(page.locator("#protected")).to_have_count(0)  # a planner sees no protected attribute
 
@@ -237,3 +239,40 @@ def test_every_page_loads_in_under_a_second(log_in: LogIn, home: Home, flag_id: 
                 slow[path] = ms
         page.context.clear_cookies()
     assert not slow, slow
+
+
+def test_a_plan_with_fifty_juta_a_pin_and_a_hard_minimum_at_both_widths(
+    log_in: LogIn, home: Home
+) -> None:
+    """The options as a planner uses them, at a desktop's and a phone's width; screenshots in
+    tests/artifacts/ to look at."""
+    page = log_in("planner")
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/unit/{home.largest_unit}")
+        first = page.locator("#pinned option").first
+        pinned_name = first.inner_text()
+        page.select_option("#pinned", index=0)
+        page.fill("#budget_idr", "50 juta")
+        page.get_by_role("button", name="Susun rencana").click()
+        result = page.locator("#plan-result")
+        expect(result).to_be_visible()
+        expect(page.locator("#assignments")).to_contain_text(pinned_name)
+        expect(result).to_contain_text("Rp 50.000.000")
+        expect(result.locator(".explanation")).not_to_contain_text("HiGHS")
+        expect(page.locator("#budget_idr")).to_have_value("50 juta")
+        # no sideways scrolling of the page at either width
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, (width, overflow)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"unit-plan-{width}.png"), full_page=True)
+
+        page.fill("#budget_idr", "Rp 1.000")
+        page.check("#hard_minimum")
+        page.get_by_role("button", name="Susun rencana").click()
+        expect(page.locator("#plan-result .notice.bad")).to_contain_text("Rp")
+        page.fill("#budget_idr", "lima juta")
+        page.get_by_role("button", name="Susun rencana").click()
+        expect(page.locator(".notice.bad").first).to_contain_text(
+            "tidak dapat dibaca sebagai rupiah"
+        )

@@ -117,7 +117,11 @@ def test_a_body_within_the_limit_still_reaches_the_route(
 # --- 3, 9, 12: what a body may hold ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e309", "true", '"5"'])
+# text is rupiah as planners write it ("50 juta", issue 17), read by the one parser; text that
+# is no amount is refused like any bad number
+@pytest.mark.parametrize(
+    "number", ["NaN", "Infinity", "-Infinity", "1e309", "true", '"lima"', '"NaN"', '"1e9"']
+)
 def test_a_plan_budget_must_be_a_finite_json_number(
     client: TestClient, admin: dict[str, str], unit_id: str, number: str
 ) -> None:

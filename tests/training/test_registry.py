@@ -19,6 +19,7 @@ from ml.training.registry import (
     CHALLENGER,
     CHAMPION,
     NEED_MODEL,
+    RegistryError,
     connect,
     load_model,
     log_training,
@@ -115,3 +116,27 @@ def test_cli_promote_names_the_failed_gate(
     assert "min_test_roc_auc" in result.output and "champion" in result.output
     unknown = CliRunner().invoke(app, ["promote", "999"])
     assert unknown.exit_code == 1 and "no version 999" in unknown.output
+
+
+def test_a_refused_champion_is_explained_with_the_way_out(
+    settings: Settings, trained: TrainResult
+) -> None:
+    """After a small demo the gates refuse promotion: "run `talenta train` first" misled (it
+    had run); the message names the refusing gate and the `--alias challenger` way out."""
+    client = connect(settings)
+    registered = log_training(client, trained, model_card(trained), {})
+    assert not promote(client, None, IMPOSSIBLE).promoted
+    with pytest.raises(RegistryError) as refused:
+        load_model(client, NEED_MODEL, CHAMPION)
+    message = str(refused.value)
+    assert message.startswith("no champion: promotion refused by gate")
+    assert "test ROC AUC" in message and "`--alias challenger`" in message
+    assert "talenta train" not in message
+    _, version = load_model(client, NEED_MODEL, CHALLENGER)
+    assert str(version.version) == registered.need_version
+
+
+def test_no_model_at_all_still_says_train_first(settings: Settings) -> None:
+    client = connect(settings)
+    with pytest.raises(RegistryError, match="run `talenta train` first"):
+        load_model(client, NEED_MODEL, CHAMPION)

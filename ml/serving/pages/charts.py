@@ -279,7 +279,9 @@ def waterfall(
         rows.append((text, running, running + s.contribution, css, ""))
         running += s.contribution
     rows.append((labels["other"], running, running + other, "up" if other > 0 else "down", ""))
-    rows.append((labels["log_odds"], 0.0, log_odds, "total", f"p = {probability:.2f}"))
+    # "p = 0.80" meant nothing to planners: the page's word and its number format when given
+    shown_p = labels.get("probability_value") or f"p = {probability:.2f}"
+    rows.append((labels["log_odds"], 0.0, log_odds, "total", shown_p))
     ends = [v for _, a, b, _, _ in rows for v in (a, b)]
     ticks = nice_ticks(min(0.0, *ends), max(0.0, *ends), 5)
     x = _scale(ticks[0], ticks[-1], label_w, label_w + plot_w)

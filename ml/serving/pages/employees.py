@@ -162,6 +162,7 @@ def _waterfalls(recommended: dict[str, Any], t: Translator) -> list[tuple[dict[s
                 "other": t("wf.other"),
                 "log_odds": t("wf.log_odds"),
                 "probability": t("wf.probability"),
+                "probability_value": t.number(c["need_probability"], 2),
                 "raises": t("wf.raises"),
                 "lowers": t("wf.lowers"),
             },

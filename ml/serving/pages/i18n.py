@@ -131,6 +131,40 @@ _ID: dict[str, str] = {
     "unit.jp_total": "JP total",
     "unit.short": "Kurang",
     "unit.invalid": "Isian rencana tidak valid: {detail}",
+    "unit.hard_minimum": "JP minimal",
+    "unit.hard_minimum_help": "wajib untuk semua (batasan keras)",
+    "unit.pinned": "Wajib ikut pelatihan",
+    "unit.excluded_employees": "Pegawai yang dikecualikan",
+    "unit.excluded_programs": "Program yang dikecualikan",
+    "unit.choices_help": "Pilih beberapa dengan Ctrl atau Cmd (di ponsel: ketuk).",
+    "unit.needed_budget": "Anggaran tidak cukup untuk memenuhi pilihan ini: dibutuhkan "
+    "paling sedikit {needed}.",
+    "unit.no_budget_helps": "Berapa pun anggarannya, pilihan ini tidak dapat dipenuhi "
+    "(lihat penjelasan).",
+    "unit.pinned_and_excluded": "Seorang pegawai tidak dapat sekaligus wajib ikut dan "
+    "dikecualikan.",
+    "unit.not_in_unit": "Pegawai yang dipilih bukan pegawai unit ini.",
+    "money.bad": "{field}: “{text}” tidak dapat dibaca sebagai rupiah ({why}). Contoh: "
+    "Rp 50.000.000, 50.000.000, 50 juta, 1,5 miliar.",
+    "money.empty": "kosong",
+    "money.negative": "tidak boleh negatif",
+    "money.dot": "titik memisahkan ribuan per tiga angka; desimal memakai koma",
+    "money.decimals": "paling banyak dua angka desimal",
+    "money.unit": "satuan yang dikenal: ribu, juta, miliar, triliun",
+    "money.format": "bukan angka",
+    "form.field": "Isian",
+    "form.not_a_number": "{field}: “{text}” bukan angka.",
+    "form.invalid": "{field}: nilai tidak valid.",
+    "form.greater_than": "{field}: harus lebih dari {limit}.",
+    "form.greater_than_equal": "{field}: paling sedikit {limit}.",
+    "form.less_than": "{field}: harus kurang dari {limit}.",
+    "form.less_than_equal": "{field}: paling banyak {limit}.",
+    "plan.optimal": "optimal",
+    "plan.infeasible": "tidak layak: anggaran atau pilihan tidak dapat dipenuhi",
+    "plan.nothing": "tidak ada yang dapat direncanakan",
+    "plan.greedy": "cara serakah (pembanding)",
+    "plan.time_limit": "batas waktu tercapai: rencana terbaik yang ditemukan",
+    "plan.stopped": "pengoptimasi berhenti lebih awal",
     # employee
     "emp.title": "Pegawai {nip}",
     "emp.profile": "Profil",
@@ -181,8 +215,9 @@ _ID: dict[str, str] = {
     "emp.no_model": "Belum ada model yang dimuat: rekomendasi tidak tersedia.",
     "emp.need": "Peluang kebutuhan",
     "emp.why": "Mengapa: {competency}",
-    "emp.why_intro": "Skor model (log-odds) dari nilai dasar, ditambah kontribusi tiap alasan "
-    "(TreeSHAP), menjadi peluang.",
+    "emp.why_intro": "Tiap baris menunjukkan seberapa besar satu hal menaikkan (ke kanan) atau "
+    "menurunkan (ke kiri) skor kebutuhan, dari nilai dasar model sampai skor akhir dan "
+    "peluangnya.",
     "emp.programs": "Program yang disarankan",
     "emp.rank": "Peringkat",
     "emp.title_col": "Judul",
@@ -193,7 +228,7 @@ _ID: dict[str, str] = {
     "emp.no": "tidak",
     "wf.baseline": "Nilai dasar model",
     "wf.other": "Fitur lainnya",
-    "wf.log_odds": "Skor (log-odds)",
+    "wf.log_odds": "Skor akhir model",
     "wf.probability": "Peluang",
     "wf.raises": "menaikkan kebutuhan",
     "wf.lowers": "menurunkan kebutuhan",
@@ -441,6 +476,37 @@ _EN: dict[str, str] = {
     "unit.jp_total": "JP in all",
     "unit.short": "Short",
     "unit.invalid": "The plan's inputs are not valid: {detail}",
+    "unit.hard_minimum": "JP minimum",
+    "unit.hard_minimum_help": "required for everyone (a hard constraint)",
+    "unit.pinned": "Must attend training",
+    "unit.excluded_employees": "Employees excluded",
+    "unit.excluded_programs": "Programmes excluded",
+    "unit.choices_help": "Select several with Ctrl or Cmd (on a phone: tap).",
+    "unit.needed_budget": "The budget cannot meet these choices: they need at least {needed}.",
+    "unit.no_budget_helps": "No budget can meet these choices (see the explanation).",
+    "unit.pinned_and_excluded": "An employee cannot be both required and excluded.",
+    "unit.not_in_unit": "An employee chosen is not in this unit.",
+    "money.bad": "{field}: “{text}” cannot be read as rupiah ({why}). For example: "
+    "Rp 50.000.000, 50.000.000, 50 juta, 1,5 miliar.",
+    "money.empty": "empty",
+    "money.negative": "cannot be negative",
+    "money.dot": "a dot separates thousands in threes; decimals take a comma",
+    "money.decimals": "at most two decimals",
+    "money.unit": "units known: ribu, juta, miliar, triliun",
+    "money.format": "not a number",
+    "form.field": "Field",
+    "form.not_a_number": "{field}: “{text}” is not a number.",
+    "form.invalid": "{field}: not a valid value.",
+    "form.greater_than": "{field}: must be more than {limit}.",
+    "form.greater_than_equal": "{field}: at least {limit}.",
+    "form.less_than": "{field}: must be less than {limit}.",
+    "form.less_than_equal": "{field}: at most {limit}.",
+    "plan.optimal": "optimal",
+    "plan.infeasible": "infeasible: the budget or the choices cannot be met",
+    "plan.nothing": "nothing to plan",
+    "plan.greedy": "greedy (baseline)",
+    "plan.time_limit": "time limit reached: the best plan found",
+    "plan.stopped": "the optimiser stopped early",
     "emp.title": "Employee {nip}",
     "emp.profile": "Profile",
     "emp.agency": "Agency",
@@ -640,6 +706,73 @@ _EN: dict[str, str] = {
 
 STRINGS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
 
+# The unit plan's sentences (:mod:`ml.recommend.notes`) in Bahasa Indonesia, by code. English
+# pages show the optimiser's own English text, so there is no English twin of this table.
+NOTES_ID: dict[str, str] = {
+    "solver": "Pengoptimasi: {status}; rencana ini paling jauh {gap} dari yang terbaik mungkin.",
+    "solver_no_bound": "Pengoptimasi: {status}; belum diketahui seberapa dekat rencana ini "
+    "dengan yang terbaik mungkin.",
+    "greedy_better": "Rencana terbaik pengoptimasi bernilai lebih rendah daripada urutan "
+    "manfaat per rupiah, jadi urutan itulah yang dipakai.",
+    "greedy": "Pembanding: program diambil menurut perkiraan manfaat per rupiah selama "
+    "anggaran, batas JP per orang dan kursi memungkinkan.",
+    "nothing": "Tidak ada yang dapat direncanakan: {why}.",
+    "nothing.negative_budget": "anggaran {budget_idr} di bawah nol",
+    "nothing.no_needs": "tidak ada pegawai unit ini dengan kebutuhan yang disasar program "
+    "dalam katalog",
+    "nothing.zero_budget": "anggarannya Rp 0",
+    "nothing.too_expensive": "program termurah {cheapest_idr}, lebih mahal daripada anggaran "
+    "{budget_idr}",
+    "nothing.too_long": "semua program lebih panjang daripada batas {limit_jp} JP per orang",
+    "nothing.no_seats": "tidak ada program dengan kursi untuk unit ini",
+    "nothing.nothing_fits": "tidak ada program yang sekaligus masuk anggaran, masuk batas JP "
+    "per orang dan masih punya kursi",
+    "nothing.no_plan_in_time": "waktu pengoptimasi habis sebelum ditemukan rencana yang "
+    "memenuhi pilihan Anda",
+    "infeasible.budget": "Tidak ada rencana dalam anggaran {budget_idr} yang memenuhi "
+    "{asked}: dibutuhkan anggaran paling sedikit {needed_idr} ({more_idr} lagi).",
+    "infeasible.any": "Berapa pun anggarannya, tidak ada rencana yang memenuhi {asked}: {why}.",
+    "asked.pinned": "{count} pegawai wajib ikut",
+    "asked.hard": "minimal {minimum_jp} JP untuk semua pegawai",
+    "asked.join": " dan ",
+    "impossible.stuck": "tidak ada program untuk pegawai wajib ikut {ids}",
+    "impossible.behind": "{count} pegawai tidak dapat mencapai minimal dengan program yang ada "
+    "dalam batas {limit_jp} JP ({ids})",
+    "impossible.seats": "kursi program tidak cukup untuk semua sekaligus",
+    "spent": "{assignments} penempatan untuk {people} dari {employees} pegawai, dengan biaya "
+    "{cost_idr} dari anggaran {budget_idr} (sisa {left_idr}).",
+    "worth": "Rencana ini diperkirakan menutup {gain} level kesenjangan kompetensi; sisa "
+    "kekurangan terhadap minimal {minimum_jp} JP: {short_jp} JP.",
+    "short.none": "Semua pegawai mencapai minimal {minimum_jp} JP.",
+    "short.some": "{count} pegawai masih di bawah minimal {minimum_jp} JP: {kinds}.",
+    "empty": "Tidak ada penempatan: tidak ada program yang menambah penutupan kesenjangan "
+    "atau JP yang berarti.",
+    # reasons, one employee each
+    "excluded": "Dikecualikan oleh perencana.",
+    "no_programme": "Tidak ada program yang menyasar kebutuhannya.",
+    "per_person_limit": "Batas {limit_jp} JP per orang sudah tercapai.",
+    "capacity": "Kursi program yang sesuai untuknya sudah penuh.",
+    "penalty": "Anggaran menutup kesenjangan lebih besar bila dipakai untuk pegawai lain.",
+    "budget": "Anggaran habis: program termurah yang tersisa untuknya {cheapest_idr}.",
+    # the same reasons, short, in the count of who stays short
+    "kind.excluded": "dikecualikan",
+    "kind.no_programme": "tidak ada program",
+    "kind.per_person_limit": "batas JP per orang",
+    "kind.capacity": "kursi penuh",
+    "kind.penalty": "anggaran lebih bermanfaat untuk pegawai lain",
+    "kind.budget": "anggaran habis",
+}
+
+
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
 # The model's reasons in Bahasa Indonesia; a feature not listed keeps its English label.
 FEATURES_ID: dict[str, str] = {
     "competency_code": "Kompetensi",
@@ -727,13 +860,104 @@ class Translator:
         return "—" if value is None else self.number(value * 100, digits) + " %"
 
     def date(self, value: date | datetime | str | None) -> str:
+        """``1 Januari 2026`` (English: ``1 January 2026``); a time adds ``14.05`` (``14:05``)."""
         if value is None:
             return "—"
         if isinstance(value, str):
             return value
+        months = MONTHS_ID if self.lang == "id" else MONTHS_EN
+        day = f"{value.day} {months[value.month - 1]} {value.year}"
         if isinstance(value, datetime):
-            return value.strftime("%d-%m-%Y %H:%M" if self.lang == "id" else "%Y-%m-%d %H:%M")
-        return value.strftime("%d-%m-%Y" if self.lang == "id" else "%Y-%m-%d")
+            separator = "." if self.lang == "id" else ":"
+            return f"{day} {value.hour:02d}{separator}{value.minute:02d}"
+        return day
+
+    def note(self, note: dict[str, Any] | None, english: str = "") -> str:
+        """A sentence of the unit plan (``{"code", "values"}``) in the page's language; English
+        pages show the optimiser's ``english`` text as it is."""
+        if note is None:
+            return ""
+        if self.lang != "id":
+            return english
+        code, values = note["code"], dict(note.get("values") or {})
+        text = NOTES_ID.get(code)
+        if code.startswith("nothing."):
+            why = NOTES_ID.get(code, code).format(**self._values(values))
+            return NOTES_ID["nothing"].format(why=why)
+        if text is None:  # a sentence this table does not know yet: the English, not a crash
+            return english
+        shown = self._values(values)
+        if code.startswith("infeasible."):
+            shown["asked"] = self._asked(values)
+        if code == "infeasible.any":
+            shown["why"] = self._impossible(values)
+        if code == "short.some":
+            kinds = values.get("kinds") or {}
+            shown["kinds"] = ", ".join(
+                f"{NOTES_ID.get(f'kind.{k}', k)} ({n})" for k, n in kinds.items()
+            )
+        return text.format(**shown)
+
+    def _values(self, values: dict[str, Any]) -> dict[str, str]:
+        from ml.recommend.plan import rupiah  # the one rupiah format of the project
+
+        shown: dict[str, str] = {}
+        for name, value in values.items():
+            if name.endswith("_idr") and isinstance(value, int | float):
+                shown[name] = rupiah(value)
+            elif name.endswith("_jp") and isinstance(value, int | float):
+                shown[name] = self.number(value, 0 if float(value).is_integer() else 1)
+            elif name == "gap" and isinstance(value, int | float):
+                shown[name] = self.percent(value, 2)
+            elif name == "status":
+                shown[name] = self.plan_status(str(value))
+            elif isinstance(value, bool):
+                shown[name] = str(value)
+            elif isinstance(value, int):
+                shown[name] = self.number(value)
+            elif isinstance(value, float):
+                shown[name] = self.number(value, 2)
+            elif isinstance(value, list):
+                shown[name] = ", ".join(map(str, value[:5])) + (" …" if len(value) > 5 else "")
+            else:
+                shown[name] = str(value)
+        return shown
+
+    def _asked(self, values: dict[str, Any]) -> str:
+        parts = []
+        if values.get("pinned"):
+            parts.append(NOTES_ID["asked.pinned"].format(count=values["pinned"]))
+        if values.get("hard_minimum"):
+            minimum = self._values({"minimum_jp": values.get("minimum_jp", 20)})["minimum_jp"]
+            parts.append(NOTES_ID["asked.hard"].format(minimum_jp=minimum))
+        return NOTES_ID["asked.join"].join(parts)
+
+    def _impossible(self, values: dict[str, Any]) -> str:
+        shown = self._values(values)
+        parts = []
+        if values.get("stuck"):
+            parts.append(NOTES_ID["impossible.stuck"].format(ids=shown["stuck"]))
+        if values.get("behind"):
+            parts.append(
+                NOTES_ID["impossible.behind"].format(
+                    count=len(values["behind"]), limit_jp=shown["limit_jp"], ids=shown["behind"]
+                )
+            )
+        return "; ".join(parts) or NOTES_ID["impossible.seats"]
+
+    def plan_status(self, status: str) -> str:
+        """The optimiser's status (``optimal``, ``infeasible``, ``time limit reached: …``) in
+        words of the page's language."""
+        for prefix, key in (
+            ("optimal", "plan.optimal"),
+            ("infeasible", "plan.infeasible"),
+            ("nothing to plan", "plan.nothing"),
+            ("greedy", "plan.greedy"),
+            ("time limit reached", "plan.time_limit"),
+        ):
+            if status.startswith(prefix):
+                return self(key)
+        return self("plan.stopped")
 
 
 def language(requested: str | None) -> str:

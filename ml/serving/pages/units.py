@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from ml.recommend.plan import PlanLimits, rupiah
+from ml.recommend.money import RupiahError, parse_rupiah
+from ml.recommend.plan import PlanError, PlanLimits, rupiah
 from ml.serving import service
 from ml.serving.directory import UNIT_SORTS, UnitSort
 from ml.serving.pages import charts
@@ -97,40 +98,104 @@ def plan_page(
     budget_idr: Annotated[str, Form(max_length=40)],
     max_jp_per_person: Annotated[str, Form(max_length=20)] = "80",
     minimum_jp: Annotated[str, Form(max_length=20)] = "20",
+    hard_minimum: Annotated[str, Form(max_length=10)] = "",
+    pinned: Annotated[list[str] | None, Form(max_length=1000)] = None,
+    excluded_employees: Annotated[list[str] | None, Form(max_length=1000)] = None,
+    excluded_programs: Annotated[list[str] | None, Form(max_length=1000)] = None,
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "",
 ) -> Response:
-    """The plan for the form's budget and JP limits, shown under the unit's needs."""
+    """The plan for the form's budget, JP limits, pins and exclusions, shown under the unit's
+    needs."""
     check_csrf(planner, csrf_token)
-    form = {
+    t = Translator(lang_of(request))
+    choices = {
+        "pinned": list(pinned or []),
+        "excluded_employees": list(excluded_employees or []),
+        "excluded_programs": list(excluded_programs or []),
+    }
+    form: dict[str, Any] = {
         "budget_idr": budget_idr,
         "max_jp_per_person": max_jp_per_person,
         "minimum_jp": minimum_jp,
+        "hard_minimum": bool(hard_minimum),
+        **choices,
     }
     try:
-        # the same bounds as the API's body; "2.500.000" or "2500000" both read as rupiah
+        # the same bounds as the API's body; rupiah as planners write them ("50 juta")
         body = PlanRequest(
-            budget_idr=float(budget_idr.replace(".", "").replace(",", ".").strip()),
-            max_jp_per_person=float(max_jp_per_person.replace(",", ".")),
-            minimum_jp=float(minimum_jp.replace(",", ".")),
+            budget_idr=float(parse_rupiah(budget_idr)),
+            max_jp_per_person=_jp(max_jp_per_person, "unit.max_jp", t),
+            minimum_jp=_jp(minimum_jp, "unit.minimum_jp", t),
+            hard_minimum=bool(hard_minimum),
+            pinned=choices["pinned"],
+            excluded_employees=choices["excluded_employees"],
+            excluded_programs=choices["excluded_programs"],
         )
-    except (ValueError, ValidationError) as error:
-        detail = _detail(error)
+        limits = PlanLimits(**body.model_dump())
+    except RupiahError as error:
+        detail = t(
+            "money.bad", field=t("unit.budget"), text=budget_idr, why=t(f"money.{error.code}")
+        )
+        return _unit(request, planner, unit_id, form=form, plan=None, error=detail, status=422)
+    except (_FieldError, ValidationError, PlanError) as error:
+        detail = _detail(error, t)
         return _unit(request, planner, unit_id, form=form, plan=None, error=detail, status=422)
     served, loaded = served_or_503(request), state_of(request).models.current
     if loaded is None:
         raise PageProblem(503, "error.unavailable", detail="talenta train --promote")
     try:
-        plan = service.unit_plan(
-            state_of(request), served, loaded, unit_id, PlanLimits(**body.model_dump())
-        )
+        plan = service.unit_plan(state_of(request), served, loaded, unit_id, limits)
     except service.NotFound as error:
         raise PageProblem(404, "error.not_found", detail=str(error)) from None
+    except PlanError as error:  # a pinned or excluded person not in the unit
+        detail = _detail(error, t)
+        return _unit(request, planner, unit_id, form=form, plan=None, error=detail, status=422)
     return _unit(request, planner, unit_id, form=form, plan=plan, error=None, loaded=loaded)
 
 
-def _detail(error: Exception) -> str:
+class _FieldError(ValueError):
+    """A form field that is not a number; the message is already in the page's language."""
+
+
+def _jp(text: str, label: str, t: Translator) -> float:
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise _FieldError(t("form.not_a_number", field=t(label), text=text)) from None
+    return value
+
+
+# the form's fields by the API's names, for messages in the page's language
+_FIELDS = {
+    "budget_idr": "unit.budget",
+    "max_jp_per_person": "unit.max_jp",
+    "minimum_jp": "unit.minimum_jp",
+    "pinned": "unit.pinned",
+    "excluded_employees": "unit.excluded_employees",
+    "excluded_programs": "unit.excluded_programs",
+}
+
+
+def _detail(error: Exception, t: Translator) -> str:
+    """The error in the page's language, naming the field: never pydantic's English."""
     if isinstance(error, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        parts = []
+        for e in error.errors():
+            field = t(_FIELDS.get(str(e["loc"][0]), "form.field")) if e["loc"] else t("form.field")
+            ctx = e.get("ctx") or {}
+            kind = e["type"]
+            if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+                limit = next(iter(ctx.values()), "")
+                number = t.number(float(limit), 0) if isinstance(limit, int | float) else limit
+                parts.append(t(f"form.{kind}", field=field, limit=number))
+            else:
+                parts.append(t("form.invalid", field=field))
+        return "; ".join(parts)
+    if isinstance(error, PlanError):
+        text = str(error)
+        if text.startswith("pinned and excluded at once"):
+            return t("unit.pinned_and_excluded")
+        return t("unit.not_in_unit")
     return str(error)
 
 
@@ -139,7 +204,7 @@ def _unit(
     planner: Session,
     unit_id: str,
     *,
-    form: dict[str, str] | None,
+    form: dict[str, Any] | None,
     plan: dict[str, Any] | None,
     error: str | None,
     status: int = 200,
@@ -182,9 +247,13 @@ def _unit(
     minimum = next(iter(development.values()))["minimum_jp"]
     years = next(iter(development.values()))["years"]
     form = form or {
-        "budget_idr": t.number(BUDGET_PER_EMPLOYEE * len(staff)),
+        "budget_idr": rupiah(BUDGET_PER_EMPLOYEE * len(staff)),
         "max_jp_per_person": "80",
         "minimum_jp": str(minimum),
+        "hard_minimum": False,
+        "pinned": [],
+        "excluded_employees": [],
+        "excluded_programs": [],
     }
     titles = {pid: str(p.get("title") or pid) for pid, p in served.programs.items()}
     return render(
@@ -203,6 +272,12 @@ def _unit(
             "year": years[-1]["year"],
             "last_year": years[-2]["year"] if len(years) > 1 else None,
             "form": form,
+            # the people and programmes a planner may pin or exclude, by name
+            "staff_choices": sorted(
+                ((r.employee_id, names.get(r.employee_id) or nips[r.employee_id]) for r in staff),
+                key=lambda c: c[1],
+            ),
+            "program_choices": sorted(titles.items(), key=lambda c: c[1]),
             "plan": plan,
             "summary": _plan_summary(plan, titles) if plan else None,
             "error": error,

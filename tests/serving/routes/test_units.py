@@ -171,3 +171,49 @@ def test_an_empty_home_cannot_plan(
     )
     assert response.status_code == 503
     assert "talenta score" in response.json()["detail"]
+
+
+def test_rupiah_as_planners_write_them_and_a_422_naming_the_field(
+    client: TestClient, planner: dict[str, str], unit_id: str
+) -> None:
+    written = _plan(client, unit_id, planner, budget_idr="Rp 30.000.000", max_jp_per_person=60)
+    spoken = _plan(client, unit_id, planner, budget_idr="30 juta", max_jp_per_person=60)
+    number = _plan(client, unit_id, planner, budget_idr=30_000_000, max_jp_per_person=60)
+    assert written["total_cost"] == spoken["total_cost"] == number["total_cost"]
+    for bad in ("tiga puluh juta", "1.5 juta", "-5 juta", "x" * 41):
+        response = client.post(PLAN.format(unit_id), headers=planner, json={"budget_idr": bad})
+        assert response.status_code == 422, bad
+        detail = response.json()["detail"]
+        assert detail[0]["loc"] == ["body", "budget_idr"], detail
+        assert "Traceback" not in response.text and "could not convert" not in response.text
+
+
+def test_pins_exclusions_and_an_infeasible_hard_minimum(
+    client: TestClient, home: Home, planner: dict[str, str], unit_id: str
+) -> None:
+    big = {a["employee_id"] for a in _plan(client, unit_id, planner, budget_idr=5e7)["assignments"]}
+    small = {
+        a["employee_id"] for a in _plan(client, unit_id, planner, budget_idr=5e6)["assignments"]
+    }
+    outside, inside = sorted(big - small), sorted(small)
+    assert outside and inside, "Rp 5 juta leaves out someone whom Rp 50 juta plans for"
+    choices = {"pinned": [outside[0]], "excluded_employees": [inside[0]]}
+    pinned = _plan(client, unit_id, planner, budget_idr=5e6, **choices)
+    if pinned["status"] == "infeasible":  # their programmes cost more: the budget needed does
+        assert pinned["needed_budget_idr"] > 5e6
+        pinned = _plan(client, unit_id, planner, budget_idr=pinned["needed_budget_idr"], **choices)
+    assert pinned["status"] == "optimal"
+    people = {a["employee_id"] for a in pinned["assignments"]}
+    assert outside[0] in people and inside[0] not in people
+    hard = _plan(client, unit_id, planner, budget_idr=1_000, hard_minimum=True)
+    assert hard["status"] == "infeasible" and hard["assignments"] == []
+    needed = hard["needed_budget_idr"]
+    assert needed is None or needed > 1_000
+    if needed is not None:  # with the budget that is said to be needed, the plan exists
+        enough = _plan(client, unit_id, planner, budget_idr=needed, hard_minimum=True)
+        assert enough["status"] == "optimal"
+        assert all(p["short_of_minimum"] == 0 for p in enough["per_person"])
+    stranger = client.post(
+        PLAN.format(unit_id), headers=planner, json={"budget_idr": 1, "pinned": ["nobody"]}
+    )
+    assert stranger.status_code == 422 and "pinned" in stranger.text
