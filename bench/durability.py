@@ -80,32 +80,19 @@ def store(kind: str, scratch: Path) -> Iterator[str | None]:
     if kind == "sqlite":
         yield f"sqlite:///{scratch / 'store' / 'talenta.db'}"
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.pool import NullPool
+    from sqlalchemy import text
 
-    admin = create_engine(
-        POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool,
-        connect_args={"connect_timeout": 3},
-    )  # fmt: skip
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    from ml.store.database import admin_engine, scratch_schema
+
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        with admin_engine(POSTGRES_URL).connect() as connection:
+            connection.execute(text("SELECT 1"))
     except Exception as error:
         print(f"PostgreSQL unreachable ({str(error).splitlines()[0]}): its runs are skipped")
         yield None
         return
-    try:
-        yield (
-            make_url(POSTGRES_URL)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_schema(POSTGRES_URL, "bench_") as url:
+        yield url
 
 
 def seed(url: str, flags: int) -> tuple[str, list[str]]:

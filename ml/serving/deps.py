@@ -18,6 +18,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ml.serving.guard import AUTHENTICATED
 from ml.serving.roles import Permission, allowed, roles_with
 from ml.serving.state import Loaded, Served, ServingState
 from ml.store.keys import KeyInfo
@@ -52,11 +53,14 @@ async def authenticated(
             "missing API key: send `Authorization: Bearer KEY` (`talenta keys create`)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    keys = state_of(request).keys
-    # remembered for a few seconds (KEY_CACHE_TTL_S); otherwise one query, in the thread pool
-    found = keys.remembered(credentials.credentials) or await run_in_threadpool(
-        keys.authenticate, credentials.credentials
-    )
+    # a POST's key was authenticated by the guard before its body was read (ml/serving/guard.py)
+    found: KeyInfo | None = getattr(request.state, AUTHENTICATED, None)
+    if found is None:
+        keys = state_of(request).keys
+        # remembered for a few seconds (KEY_CACHE_TTL_S); otherwise one query, in the thread pool
+        found = keys.remembered(credentials.credentials) or await run_in_threadpool(
+            keys.authenticate, credentials.credentials
+        )
     if found is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

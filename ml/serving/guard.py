@@ -23,6 +23,8 @@ from ml.serving.errors import invalid
 
 MAX_BODY_BYTES = 64 * 1024  # README "Limits"; the reverse proxy's client_max_body_size says 64k
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# where the guard leaves the key it authenticated, in the request's state
+AUTHENTICATED = "authenticated_key"
 
 
 class BodyGuard:
@@ -127,7 +129,10 @@ async def _unauthenticated(scope: Scope, headers: Headers) -> JSONResponse | Non
     if scheme.lower() == "bearer" and credentials.strip():
         keys = scope["app"].state.talenta.keys
         key = credentials.strip()
-        if keys.remembered(key) or await run_in_threadpool(keys.authenticate, key):
+        found = keys.remembered(key) or await run_in_threadpool(keys.authenticate, key)
+        if found is not None:
+            # the route's dependency takes the key from here instead of authenticating again
+            scope.setdefault("state", {})[AUTHENTICATED] = found
             return None
         message = "invalid or revoked API key"
     # Connection: close, since the body is never read: the server need not drain it

@@ -4,8 +4,10 @@ PostgreSQL by URL. Migrations run from the package itself, so an installed Talen
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +117,37 @@ def _driver_leaves_transactions_alone(dbapi_connection: Any, _record: Any) -> No
 
 def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
+
+
+def admin_engine(url: str) -> Engine:
+    """An engine for DDL on the PostgreSQL server at ``url`` (autocommit, no pool, 3 s timeout)."""
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(
+        url, isolation_level="AUTOCOMMIT", poolclass=NullPool, connect_args={"connect_timeout": 3}
+    )
+
+
+@contextlib.contextmanager
+def scratch_schema(url: str, prefix: str, options: str = "") -> Iterator[str]:
+    """A store URL on a fresh schema of the PostgreSQL database at ``url``, first on the search
+    path (plus any further ``-c`` ``options``); the schema is dropped when the block ends. For
+    the store tests and the durability bench, which each need an empty PostgreSQL store."""
+    from sqlalchemy import text
+
+    schema = f"{prefix}{uuid.uuid4().hex[:12]}"
+    admin = admin_engine(url)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            yield (
+                make_url(url)
+                .update_query_dict({"options": f"-csearch_path={schema} {options}".strip()})
+                .render_as_string(hide_password=False)
+            )
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    finally:
+        admin.dispose()

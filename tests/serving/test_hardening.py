@@ -114,6 +114,29 @@ def test_a_body_within_the_limit_still_reaches_the_route(
     assert response.status_code == 200, response.text
 
 
+def test_a_post_is_authenticated_once(
+    client: TestClient, admin: dict[str, str], unit_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard authenticates a POST before its body is read; the route takes that key rather
+    than looking it up again."""
+    from ml.store.keys import Keys
+
+    body = json.dumps({"budget_idr": 1_000_000, "time_limit_s": 2}).encode()
+    client.post(PLAN.format(unit_id), content=body, headers={**admin, **JSON})  # now remembered
+    lookups = 0
+    remembered = Keys.remembered
+
+    def counted(self: Keys, key: str) -> Any:
+        nonlocal lookups
+        lookups += 1
+        return remembered(self, key)
+
+    monkeypatch.setattr(Keys, "remembered", counted)
+    response = client.post(PLAN.format(unit_id), content=body, headers={**admin, **JSON})
+    assert response.status_code == 200, response.text
+    assert lookups == 1
+
+
 # --- 3, 9, 12: what a body may hold ----------------------------------------------------------
 
 

@@ -5,17 +5,16 @@ reachable (``TALENTA_TEST_POSTGRES_URL``, default the local ``test`` database)."
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from ml.store import ReviewTrail, make_engine, migrate, session_factory
+from ml.store.database import admin_engine, scratch_schema
 from ml.store.models import AuditRun, Flag, FlagObservation, Review
 from tests.store.factories import Clock
 
@@ -25,21 +24,12 @@ POSTGRES_URL = os.environ.get(
 TABLES = (AuditRun, Flag, FlagObservation, Review)
 
 
-def _admin() -> Engine:
-    return create_engine(
-        POSTGRES_URL,
-        isolation_level="AUTOCOMMIT",
-        poolclass=NullPool,
-        connect_args={"connect_timeout": 3},
-    )
-
-
 @cache
 def _postgres_unreachable() -> str | None:
     """Why PostgreSQL cannot be used, or None; asked once per session."""
     url = make_url(POSTGRES_URL)
     try:
-        with _admin().connect() as connection:
+        with admin_engine(POSTGRES_URL).connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -59,20 +49,8 @@ def store_url(
     reason = _postgres_unreachable()
     if reason:
         pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex}"
-    admin = _admin()
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield (
-            make_url(POSTGRES_URL)
-            .update_query_dict({"options": f"-csearch_path={schema} -csynchronous_commit=off"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_schema(POSTGRES_URL, "t_", "-csynchronous_commit=off") as url:
+        yield url
 
 
 @pytest.fixture
