@@ -66,13 +66,7 @@ def audit_tables(
     independent = frame.assign(residual=frame["independent_residual"])
     step("rater effects")
     attributes = config.attributes
-    missing = [a for a in attributes if a not in frame]
-    if missing:
-        raise ValueError(f"protected attributes not in the data: {', '.join(missing)}")
-    differential = differential_functioning(independent, attributes, config.raters)
-    raters = pd.concat(
-        [rater_effects(frame, config.raters, differential), differential], ignore_index=True
-    )
+    raters = rater_audit(frame, attributes, config.raters)
     step("group disparity")
     groups = group_disparity(independent, attributes, config=config.groups)
     step("scores and rules")
@@ -91,3 +85,17 @@ def audit_tables(
         coverage=coverage(frame, raters, groups, scores, curve, int(both.sum()), attributes),
         design=design(frame, tables["appraisals"], config.role),
     )
+
+
+def rater_audit(
+    frame: pd.DataFrame, attributes: tuple[str, ...], config: RaterAuditConfig
+) -> pd.DataFrame:
+    """The rater families on an audit frame (:func:`ml.fairness.residuals.audit_frame`):
+    differential functioning on the residual against independent evidence, then each rater's
+    main effect with the ratings the rater treats apart left out. The rater-flag table."""
+    missing = [a for a in attributes if a not in frame]
+    if missing:
+        raise ValueError(f"protected attributes not in the data: {', '.join(missing)}")
+    independent = frame.assign(residual=frame["independent_residual"])
+    differential = differential_functioning(independent, attributes, config)
+    return pd.concat([rater_effects(frame, config, differential), differential], ignore_index=True)

@@ -26,6 +26,7 @@ from scipy.sparse.linalg import splu
 from ml.fairness.statistics import VarianceComponents
 
 BLOCK = 512  # columns of the identity solved at once for the diagonal of the inverse
+RIDGE = 1e-9  # relative ridge on nuisance columns (see ``fixed_effects``)
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,23 @@ class Fixed:
 
 
 def fixed_effects(
-    y: np.ndarray, fixed: sp.csr_matrix, ratee: np.ndarray, components: VarianceComponents
+    y: np.ndarray,
+    fixed: sp.csr_matrix,
+    ratee: np.ndarray,
+    components: VarianceComponents,
+    *,
+    nuisance: np.ndarray | None = None,
+    se_of: np.ndarray | None = None,
 ) -> Fixed:
     """GLS estimates of the ``fixed`` columns (rows × k, sparse) with ratees (integer codes per
-    row) as random effects. Every fixed column must have rows; ratees need no other rater."""
+    row) as random effects. Every fixed column must have rows; ratees need no other rater.
+
+    ``nuisance`` (boolean per column) marks adjustment columns that may be collinear with
+    others (a rater whose women ratees are all in one age band): they get a ridge too small
+    to move an identified estimate, so that the system stays solvable and a tested column
+    that cannot be told apart from them gets the huge standard error it deserves rather than
+    an error. ``se_of``: the columns whose standard errors are wanted (all by default; each
+    costs a solve)."""
     y = np.asarray(y, float)
     fixed = sp.csr_matrix(fixed, dtype=float)
     ftf = (fixed.T @ fixed).tocsc()
@@ -55,15 +69,20 @@ def fixed_effects(
         rhs = fty - ftz @ (inverse @ (z.T @ y))
     else:
         system, rhs = ftf, fty
+    if nuisance is not None and nuisance.any():
+        scale = system.diagonal()
+        system = system + sp.diags(np.where(nuisance, RIDGE * np.maximum(scale, 1.0), 0.0))
+        system = system.tocsc()
     lu = splu(system)
     effect = lu.solve(np.asarray(rhs, float))
     k = system.shape[0]
-    diagonal = np.empty(k)
-    for start in range(0, k, BLOCK):
-        stop = min(start + BLOCK, k)
-        unit = np.zeros((k, stop - start))
-        unit[np.arange(start, stop), np.arange(stop - start)] = 1.0
-        diagonal[start:stop] = lu.solve(unit)[np.arange(start, stop), np.arange(stop - start)]
+    wanted = np.arange(k) if se_of is None else np.asarray(se_of, int)
+    diagonal = np.full(k, np.nan)
+    for start in range(0, len(wanted), BLOCK):
+        columns = wanted[start : start + BLOCK]
+        unit = np.zeros((k, len(columns)))
+        unit[columns, np.arange(len(columns))] = 1.0
+        diagonal[columns] = lu.solve(unit)[columns, np.arange(len(columns))]
     return Fixed(effect, np.sqrt(components.noise * np.maximum(diagonal, 0.0)))
 
 

@@ -103,6 +103,14 @@ class KindDetection:
     coverage: float  # share of 95% intervals holding the latent magnitude
     median_abs_error_observed: float  # against the shift of the observed ratings
     coverage_observed: float
+    # Differential raters with at least ``min_group_ratees`` ratees on *each side* of their
+    # group as well (the audit judges nothing with fewer; for the other kinds: ``injected``).
+    injected_both_sides: int = 0
+    found_both_sides: int = 0
+    # What went wrong, one line each, never hidden: injected raters not found (with what the
+    # audit said of them) and flags of this kind on raters without this injected bias.
+    misses: tuple[str, ...] = ()
+    wrong_flags: tuple[str, ...] = ()
 
     @property
     def precision(self) -> float:
@@ -112,15 +120,24 @@ class KindDetection:
     def recall(self) -> float:
         return self.found / self.injected if self.injected else 1.0
 
+    @property
+    def recall_both_sides(self) -> float:
+        return self.found_both_sides / self.injected_both_sides if self.injected_both_sides else 1.0
+
 
 def detection_by_kind(
-    rater_flags: pd.DataFrame, frame: pd.DataFrame, data_dir: Path, min_ratees: int = 15
+    rater_flags: pd.DataFrame,
+    frame: pd.DataFrame,
+    data_dir: Path,
+    min_ratees: int = 15,
+    min_group_ratees: int = 5,
 ) -> dict[str, KindDetection]:
     truth = pd.read_csv(data_dir / RATER_BIASES, dtype={"rater_id": "str"})
     truth["group"] = truth["target_group"].fillna("").where(truth["kind"] == "DIFFERENTIAL", "")
     sign = truth["kind"].map({"LENIENT": 1.0, "SEVERE": -1.0, "DIFFERENTIAL": -1.0})
     truth["latent"] = sign * truth["magnitude"]
     truth["observed"] = _observed_shift(truth, frame, data_dir)
+    truth["sides"] = _group_sides(truth, frame)
     ratees = frame[frame["rater_id"].notna()].groupby("rater_id")["employee_id"].nunique()
     eligible = truth[truth["rater_id"].map(ratees).fillna(0).to_numpy() >= min_ratees]
     flags = rater_flags.assign(rater_id=rater_flags["rater_id"].astype("str"))
@@ -134,10 +151,32 @@ def detection_by_kind(
             name: (rows["ci_low"] <= rows[name]) & (rows[name] <= rows["ci_high"])
             for name in ("latent", "observed")
         }
+        hit = (rows["kind"] == kind).to_numpy()
+        sides = (rows["sides"] >= min_group_ratees).to_numpy()
+        wrong = mine.merge(
+            truth[["rater_id", "kind", "group"]].rename(columns={"group": "injected_group"}),
+            on="rater_id", how="left", suffixes=("", "_injected"),
+        )  # fmt: skip
+        wrong = wrong[
+            (wrong["kind_injected"] != kind) | (wrong["injected_group"] != wrong["group"])
+        ]
         out[kind] = KindDetection(
             kind=kind,
             injected=len(injected),
-            found=int((rows["kind"] == kind).sum()),
+            found=int(hit.sum()),
+            injected_both_sides=int(sides.sum()),
+            found_both_sides=int((hit & sides).sum()),
+            misses=tuple(
+                f"{r.rater_id} {r.group or 'main'}: {r.kind} (ratees {r.n_ratees}, "
+                f"least side {r.sides}, effect {r.effect:+.2f}, q {r.q_value:.3g})"
+                for r in rows[~hit].itertuples()
+            ),
+            wrong_flags=tuple(
+                f"{r.rater_id} {r.group or 'main'}: injected "
+                f"{r.kind_injected if isinstance(r.kind_injected, str) else 'nothing'} "
+                f"{r.injected_group if isinstance(r.injected_group, str) else ''}".rstrip()
+                for r in wrong.itertuples()
+            ),
             flagged=len(mine),
             true_flags=len(true),
             median_abs_error=float((rows["effect"] - rows["latent"]).abs().median()),
@@ -146,6 +185,27 @@ def detection_by_kind(
             coverage_observed=float(inside["observed"].mean()),
         )
     return out
+
+
+def _group_sides(truth: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
+    """Per injected rater, the fewer of its distinct ratees inside and outside its group (for a
+    lenient or severe rater: its number of ratees)."""
+    rated = frame[frame["rater_id"].notna()].astype({"rater_id": "str"})
+    values = []
+    for r in truth.itertuples():
+        mine = rated[rated["rater_id"] == r.rater_id]
+        if r.kind != "DIFFERENTIAL":
+            values.append(mine["employee_id"].nunique())
+            continue
+        attribute, level = str(r.group).split("=", 1)
+        inside = mine[attribute].astype("str") == level
+        values.append(
+            min(
+                mine.loc[inside, "employee_id"].nunique(),
+                mine.loc[~inside, "employee_id"].nunique(),
+            )
+        )
+    return pd.Series(values, index=truth.index, dtype="int64")
 
 
 def _observed_shift(truth: pd.DataFrame, frame: pd.DataFrame, data_dir: Path) -> pd.Series:
