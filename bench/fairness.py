@@ -35,12 +35,13 @@ from _report import report
 
 from ml.contract import protected
 from ml.fairness.audit import rater_audit
-from ml.fairness.evaluation import KINDS, RATER_BIASES, detection, detection_by_kind
+from ml.fairness.evaluation import KINDS, RATER_BIASES, detection, detection_by_kind, group_sides
 from ml.fairness.raters import RaterAuditConfig
 from ml.pipelines.audit import run_audit
 from ml.synth import SynthConfig, generate_workforce, write_workforce
 
 RATEE_BINS = (10, 15, 25, 40, 10_000)
+MIN_GROUP_RATEES = RaterAuditConfig().min_group_ratees
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def _power_rows(audited: Audited, magnitude: float) -> pd.DataFrame:
     truth = pd.read_csv(audited.data / RATER_BIASES, dtype={"rater_id": "str"})
     truth["group"] = truth["target_group"].fillna("").where(truth["kind"] == "DIFFERENTIAL", "")
     flags = audited.flags.assign(rater_id=audited.flags["rater_id"].astype("str"))
+    truth["sides"] = group_sides(truth, audited.frame)
     rows = truth.merge(flags, on=["rater_id", "group"], how="left", suffixes=("_t", ""))
     return pd.DataFrame(
         {
@@ -121,13 +123,16 @@ def _power_rows(audited: Audited, magnitude: float) -> pd.DataFrame:
             "kind": rows["kind_t"],
             "n_ratees": rows["n_ratees"],
             "found": (rows["kind"] == rows["kind_t"]).to_numpy(),
+            "sides": rows["sides"].to_numpy(),
             "mde": rows["mde"].to_numpy(float),
         }
     )
 
 
 def _power(rows: pd.DataFrame) -> list[dict[str, object]]:
-    """Per magnitude, kind and ratee bin: injected raters, the share found, the median MDE."""
+    """Per magnitude, kind and ratee bin: injected raters, the share found, the median MDE;
+    and the same over the raters with at least five ratees on each side of their group (the
+    audit's eligibility; for lenient and severe raters, all)."""
     rows = rows.assign(bin=pd.cut(rows["n_ratees"], RATEE_BINS, right=False))
     out = []
     for (magnitude, kind, ratees), sub in rows.groupby(["magnitude", "kind", "bin"], observed=True):
@@ -139,6 +144,10 @@ def _power(rows: pd.DataFrame) -> list[dict[str, object]]:
                 "injected": len(sub),
                 "recall": round(float(sub["found"].mean()), 3),
                 "median_mde": round(float(np.nanmedian(sub["mde"])), 3),
+                "injected_both_sides": int((sub["sides"] >= MIN_GROUP_RATEES).sum()),
+                "recall_both_sides": round(
+                    float(sub.loc[sub["sides"] >= MIN_GROUP_RATEES, "found"].mean()), 3
+                ),
             }
         )
     return out

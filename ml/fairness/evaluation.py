@@ -137,7 +137,7 @@ def detection_by_kind(
     sign = truth["kind"].map({"LENIENT": 1.0, "SEVERE": -1.0, "DIFFERENTIAL": -1.0})
     truth["latent"] = sign * truth["magnitude"]
     truth["observed"] = _observed_shift(truth, frame, data_dir)
-    truth["sides"] = _group_sides(truth, frame)
+    truth["sides"] = group_sides(truth, frame)
     ratees = frame[frame["rater_id"].notna()].groupby("rater_id")["employee_id"].nunique()
     eligible = truth[truth["rater_id"].map(ratees).fillna(0).to_numpy() >= min_ratees]
     flags = rater_flags.assign(rater_id=rater_flags["rater_id"].astype("str"))
@@ -187,7 +187,7 @@ def detection_by_kind(
     return out
 
 
-def _group_sides(truth: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
+def group_sides(truth: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
     """Per injected rater, the fewer of its distinct ratees inside and outside its group (for a
     lenient or severe rater: its number of ratees)."""
     rated = frame[frame["rater_id"].notna()].astype({"rater_id": "str"})
