@@ -167,12 +167,12 @@ def detection_by_kind(
             injected_both_sides=int(sides.sum()),
             found_both_sides=int((hit & sides).sum()),
             misses=tuple(
-                f"{r.rater_id} {r.group or 'main'}: {r.kind} (ratees {r.n_ratees}, "
+                f"{r.rater_id!s} {r.group or 'main'!s}: {r.kind!s} (ratees {r.n_ratees}, "
                 f"least side {r.sides}, effect {r.effect:+.2f}, q {r.q_value:.3g})"
                 for r in rows[~hit].itertuples()
             ),
             wrong_flags=tuple(
-                f"{r.rater_id} {r.group or 'main'}: injected "
+                f"{r.rater_id!s} {r.group or 'main'!s}: injected "
                 f"{r.kind_injected if isinstance(r.kind_injected, str) else 'nothing'} "
                 f"{r.injected_group if isinstance(r.injected_group, str) else ''}".rstrip()
                 for r in wrong.itertuples()

@@ -55,7 +55,9 @@ def test_what_is_lost_is_lost_to_too_few_ratees_in_the_group(
 ) -> None:
     # A differential rater with ≥ 15 ratees but fewer than five on one side of the group is
     # never judged for it (INSUFFICIENT_DATA, its MDE says how large a bias could have hidden);
-    # its low average may then be flagged SEVERE. No other miss and no other wrong flag.
+    # its low average may then be flagged SEVERE (measured: three on this seed, one of them a
+    # rater found DIFFERENTIAL whose other ratings still read low). No other miss, no other
+    # wrong flag.
     assert all("INSUFFICIENT_DATA" in miss for miss in kinds["DIFFERENTIAL"].misses)
     assert all("injected DIFFERENTIAL" in wrong for wrong in kinds["SEVERE"].wrong_flags)
     assert all("injected DIFFERENTIAL" in wrong for wrong in kinds["LENIENT"].wrong_flags)
@@ -71,7 +73,7 @@ def test_what_is_lost_is_lost_to_too_few_ratees_in_the_group(
     "has < 5 ratees on a side may be flagged SEVERE",
 )
 def test_every_target_is_met(kinds: dict[str, KindDetection]) -> None:
-    for kind, found in kinds.items():
+    for found in kinds.values():
         assert found.precision >= 0.95, found
         assert found.recall >= 0.95, found
         assert found.coverage >= 0.9, found
