@@ -85,7 +85,7 @@ def score_partitioned(
                     out,
                     features_dir=features_dir,
                     explain_top=explain_top,
-                )  # fmt: skip
+                )
             )
     else:
         model = client.scatter(bundle, broadcast=True)
