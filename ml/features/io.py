@@ -66,9 +66,13 @@ def partitions(data_dir: Path) -> list[str]:
 
 
 def load_partition(
-    data_dir: Path, part: str, columns: dict[str, tuple[str, ...]] | None = None
+    data_dir: Path,
+    part: str,
+    columns: dict[str, tuple[str, ...]] | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> Tables:
-    """Typed tables of one partition: its part of each partitioned table and the shared ones.
+    """Typed tables of one partition: its part of each partitioned table and the shared ones;
+    ``names`` (default: all) limits which tables are read.
 
     Every employee's rows lie in one partition, so features built on it alone are the
     employee's features.
@@ -76,6 +80,8 @@ def load_partition(
     columns = INPUT_COLUMNS if columns is None else columns
     tables: Tables = {}
     for name, spec in TABLES.items():
+        if names is not None and name not in names:
+            continue
         directory = data_dir / name
         try:
             path = directory / part if directory.is_dir() else find_table(data_dir, name)
@@ -84,6 +90,6 @@ def load_partition(
         except TableError as e:
             raise FeatureInputError(str(e)) from None
         tables[name] = _typed(path, spec, columns.get(name))
-    if "employees" not in tables:
+    if "employees" not in tables and (names is None or "employees" in names):
         raise FeatureInputError(f"{data_dir}: employees/{part} missing")
     return tables

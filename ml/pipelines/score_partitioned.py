@@ -27,6 +27,9 @@ from ml.training.bundle import Bundle
 from ml.training.score import score_workforce
 
 
+NEEDED = {"position_requirements": ("position_id",), "competency_assessments": ("employee_id",)}
+
+
 @dataclass(frozen=True)
 class PartitionedScores:
     out: Path
@@ -46,8 +49,12 @@ def score_part(
     explain_top: int = 3,
 ) -> tuple[int, int]:
     """Score one partition and write it; return its rows and explained rows."""
-    tables = load_partition(data_dir, part)
-    features = read_part(features_dir, part) if features_dir is not None else None
+    if features_dir is None:
+        tables, features = load_partition(data_dir, part), None
+    else:
+        # the features are built: the scorer only checks that its tables are there
+        tables = load_partition(data_dir, part, NEEDED, names=tuple(NEEDED))
+        features = read_part(features_dir, part)
     scores = score_workforce(tables, bundle, as_of, explain_top=explain_top, features=features)
     out.mkdir(parents=True, exist_ok=True)
     scores.to_parquet(out / part, index=False)
