@@ -26,8 +26,10 @@ from ml.pipelines.featurise_partitioned import read_part
 from ml.training.bundle import Bundle
 from ml.training.score import score_workforce
 
-
-NEEDED = {"position_requirements": ("position_id",), "competency_assessments": ("employee_id",)}
+NEEDED: dict[str, tuple[str, ...]] = {
+    "position_requirements": ("position_id",),
+    "competency_assessments": ("employee_id",),
+}
 
 
 @dataclass(frozen=True)
