@@ -298,6 +298,61 @@ def _features_partitioned(
     )
 
 
+@app.command(
+    "score-partitions",
+    epilog="Example: talenta score-partitions data/national --features data/features "
+    "--out data/scores",
+)
+def score_partitions(
+    data_dir: Annotated[Path, typer.Argument(help="partitioned directory (generate --sharded)")],
+    out: Annotated[Path, typer.Option(help="output directory: one Parquet part per partition")],
+    features: Annotated[
+        Path | None, typer.Option(help="the partitions' features (talenta features); else built")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="date (YYYY-MM-DD); default: the day after the last period")
+    ] = None,
+    alias: Annotated[str, typer.Option(help="registry alias of the model to use")] = "champion",
+    explain_top: Annotated[
+        int, typer.Option(min=0, help="explain each employee's N most likely needs")
+    ] = 3,
+    engine: Annotated[str, typer.Option(help="pandas (one machine) or dask")] = "pandas",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster")
+    ] = None,
+) -> None:
+    """Need probabilities and top-need TreeSHAP reasons of a partitioned workforce, one
+    partition at a time (or one Dask task per partition), as partitioned Parquet."""
+    from ml.features.io import partitions as parts_of
+    from ml.pipelines.featurise import ENGINES, dask_client
+    from ml.pipelines.score_partitioned import partitioned_as_of, score_partitioned
+    from ml.training.registry import NEED_MODEL, connect, load_model
+
+    if engine not in ENGINES:
+        raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
+    with _user_errors():
+        date = _date(as_of) if as_of else partitioned_as_of(data_dir)
+        bundle, version = load_model(connect(get_settings()), NEED_MODEL, alias)
+        if engine == "dask":
+            with dask_client(scheduler) as client:
+                result = score_partitioned(
+                    data_dir, bundle, date, out, features_dir=features,
+                    explain_top=explain_top, client=client,
+                )  # fmt: skip
+        else:
+            n = len(parts_of(data_dir))
+            with steps(f"scoring {n} partitions with the {alias} need model", n) as advance:
+                result = score_partitioned(
+                    data_dir, bundle, date, out, features_dir=features,
+                    explain_top=explain_top, progress=advance,
+                )  # fmt: skip
+    console.print(
+        f"wrote {out} with {NEED_MODEL} v{version.version}: {result.rows:,} employee-competency "
+        f"rows as of {date:%Y-%m-%d}, {result.explained:,} explained, "
+        f"{len(result.parts)} partitions"
+    )
+
+
 def _show_featurised(result: Featurised) -> None:
     console.print(
         f"wrote {result.out}: {len(result.features.competencies):,} employee-competency rows, "

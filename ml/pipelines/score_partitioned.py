@@ -24,7 +24,7 @@ from ml.errors import InputError
 from ml.features.io import load_partition, partitions
 from ml.pipelines.featurise_partitioned import read_part
 from ml.training.bundle import Bundle
-from ml.training.score import score_workforce
+from ml.training.score import latest_as_of, score_workforce
 
 NEEDED: dict[str, tuple[str, ...]] = {
     "position_requirements": ("position_id",),
@@ -104,3 +104,19 @@ def score_partitioned(
         )  # fmt: skip
         results = client.gather(futures)
     return PartitionedScores(out, parts, sum(r for r, _ in results), sum(e for _, e in results))
+
+
+def partitioned_as_of(data_dir: Path) -> pd.Timestamp:
+    """The in-memory scorer's default date (the day after the last appraisal period) over all
+    partitions: the latest of each partition's, reading only the date columns."""
+    columns: dict[str, tuple[str, ...]] = {
+        "appraisals": ("period",),
+        "competency_assessments": ("assessed_on",),
+    }
+    parts = partitions(data_dir)
+    if not parts:
+        raise InputError(f"{data_dir}: not a partitioned directory (no employees/part-*.parquet)")
+    return max(
+        latest_as_of(load_partition(data_dir, part, columns, names=tuple(columns)))
+        for part in parts
+    )

@@ -13,11 +13,11 @@ from ml.errors import InputError
 from ml.features.io import load_tables
 from ml.pipelines.featurise_partitioned import featurise_partitioned
 from ml.pipelines.generate import flatten_shards, generate_sharded
-from ml.pipelines.score_partitioned import score_partitioned
+from ml.pipelines.score_partitioned import partitioned_as_of, score_partitioned
 from ml.pipelines.train import read_training_data
 from ml.synth import SynthConfig, generate_workforce, write_workforce
 from ml.training.bundle import NEED, Bundle
-from ml.training.score import score_workforce
+from ml.training.score import latest_as_of, score_workforce
 from ml.training.train import TrainingConfig, train
 
 FAST = {"n_estimators": 120, "learning_rate": 0.1, "n_jobs": 1}
@@ -43,11 +43,14 @@ def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def expected(
-    sharded: Path, bundle: Bundle, tmp_path_factory: pytest.TempPathFactory
-) -> pd.DataFrame:
-    flat = tmp_path_factory.mktemp("flat")
-    flatten_shards(sharded, flat)
+def flat(sharded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("flat")
+    flatten_shards(sharded, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def expected(flat: Path, bundle: Bundle) -> pd.DataFrame:
     return _canonical(score_workforce(load_tables(flat), bundle, AS_OF))
 
 
@@ -84,6 +87,10 @@ def test_scoring_reads_partitioned_features(
         sharded, bundle, AS_OF, tmp_path / "scores", features_dir=tmp_path / "features"
     )
     pd.testing.assert_frame_equal(_gathered(tmp_path / "scores"), expected)
+
+
+def test_default_date_is_the_in_memory_scorers(sharded: Path, flat: Path) -> None:
+    assert partitioned_as_of(sharded) == latest_as_of(load_tables(flat)) == AS_OF
 
 
 def test_a_flat_directory_is_refused(bundle: Bundle, tmp_path: Path) -> None:
