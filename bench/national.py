@@ -13,10 +13,12 @@ reports its wall time and the peak resident set of itself and of the processes i
 The model is the need model's default (``talenta train``'s parameters) trained on a 10,000
 employee in-memory workforce, once, before the stages. ``--reference`` (the JSON of an earlier
 run, e.g. the 1 M one) adds each stage's ratio of time per employee to it: 1.0 is linear growth.
-``--dask-workers 1,2`` also runs features and scoring on a LocalCluster of 1 and 2 workers
+``--identity`` compares the partitioned features and scores with the in-memory run on the same
+data (flattened; for sizes one machine holds, e.g. 50,000). ``--dask-workers 1,2`` also runs features and scoring on a LocalCluster of 1 and 2 workers
 (a scaling curve; on a shared 2-core machine, an honest one shows what the cores give).
 
-    nice python bench/national.py --employees 1000000 --work /work/scratch19 --keep-data
+    nice python bench/national.py --employees 50000 --identity --dask-workers 1,2
+    nice python bench/national.py --employees 1000000 --work /work/scratch19
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from _report import report
 
 AS_OF = pd.Timestamp("2026-01-01")
 STAGES = ("generate", "features", "predict", "score")
-CHILD_STAGES = ("train", *STAGES)
+CHILD_STAGES = ("train", "identity", *STAGES)
 GIB = 1024**3
 
 
@@ -87,6 +89,37 @@ def run_stage(stage: str, employees: int, work: Path, shard_size: int, workers: 
     return {"wall_s": round(wall, 1), "rows": rows, "rows_per_s": round(rows / wall), **_peak_gib()}
 
 
+def check_identity(work: Path) -> dict:
+    """The partitioned features and scores against the in-memory run on the same data."""
+    from ml.features import build_features
+    from ml.features.distributed import _combine, sorted_like_dask
+    from ml.features.io import load_tables
+    from ml.pipelines.featurise_partitioned import read_part
+    from ml.pipelines.generate import flatten_shards
+    from ml.training.score import score_workforce
+
+    flat = work / "flat"
+    flatten_shards(work / "data", flat)
+    tables = load_tables(flat)
+    expected = sorted_like_dask(build_features(tables, AS_OF))
+    parts = sorted(p.name for p in (work / "features-0" / "employees").glob("part-*.parquet"))
+    got = _combine([read_part(work / "features-0", p) for p in parts])
+    pd.testing.assert_frame_equal(got.competencies, expected.competencies)
+    pd.testing.assert_frame_equal(got.employees, expected.employees)
+    bundle = pickle.loads((work / "bundle.pkl").read_bytes())
+    keys = ["employee_id", "competency_code"]
+    scores = score_workforce(tables, bundle, AS_OF, features=expected)
+    scores = scores.sort_values(keys, kind="stable").reset_index(drop=True)
+    partitioned = pd.concat(
+        [pd.read_parquet(p) for p in sorted((work / "score-0").glob("part-*.parquet"))],
+        ignore_index=True,
+    )
+    partitioned = partitioned.sort_values(keys, kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(partitioned, scores)
+    shutil.rmtree(flat)
+    return {"features_identical": True, "scores_identical": True, "rows": len(scores)}
+
+
 def _train_bundle(work: Path) -> None:
     from ml.pipelines.train import read_training_data
     from ml.synth import SynthConfig, generate_workforce, write_workforce
@@ -107,7 +140,9 @@ def _child(stage: str, args: argparse.Namespace, workers: int) -> dict:
         "--work", str(args.work), "--shard-size", str(args.shard_size), "--workers", str(workers),
     ]  # fmt: skip
     print(f"… {stage} ({workers or 'no'} Dask workers)", file=sys.stderr, flush=True)
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"stage {stage} failed:\n{done.stderr[-4000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -118,6 +153,9 @@ def main() -> None:
     parser.add_argument("--shard-size", type=int, default=100_000)
     parser.add_argument("--dask-workers", default="", help="e.g. 1,2: a scaling curve on Dask")
     parser.add_argument("--reference", type=Path, help="JSON of an earlier run (ratios to it)")
+    parser.add_argument(
+        "--identity", action="store_true", help="compare with the in-memory run (small sizes)"
+    )
     parser.add_argument("--keep-data", action="store_true", help="leave the data in --work")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--stage", choices=CHILD_STAGES, help=argparse.SUPPRESS)
@@ -126,6 +164,9 @@ def main() -> None:
     if args.stage == "train":  # a child, so that the stages do not inherit its memory
         _train_bundle(args.work)
         print("{}")
+        return
+    if args.stage == "identity":
+        print(json.dumps(check_identity(args.work)))
         return
     if args.stage:  # a child: one stage, its measurements on the last line
         result = run_stage(args.stage, args.employees, args.work, args.shard_size, args.workers)
@@ -143,6 +184,8 @@ def main() -> None:
         "explain_s": round(explain_s, 1),
         "employees_per_s": {s: round(args.employees / v["wall_s"]) for s, v in stages.items()},
     }
+    if args.identity:  # an assertion error fails the child, and so the run
+        result["identity"] = _child("identity", args, 0)
     for workers in [int(w) for w in args.dask_workers.split(",") if w]:
         result[f"dask_{workers}_workers"] = {
             stage: _child(stage, args, workers) for stage in ("features", "score")
