@@ -14,8 +14,9 @@ The model is the need model's default (``talenta train``'s parameters) trained o
 employee in-memory workforce, once, before the stages. ``--reference`` (the JSON of an earlier
 run, e.g. the 1 M one) adds each stage's ratio of time per employee to it: 1.0 is linear growth.
 ``--identity`` compares the partitioned features and scores with the in-memory run on the same
-data (flattened; for sizes one machine holds, e.g. 50,000). ``--dask-workers 1,2`` also runs features and scoring on a LocalCluster of 1 and 2 workers
-(a scaling curve; on a shared 2-core machine, an honest one shows what the cores give).
+data (flattened; for sizes one machine holds, e.g. 50,000). ``--dask-workers 1,2`` also runs
+features and scoring on a LocalCluster of 1 and 2 workers (a scaling curve; on a shared 2-core
+machine, an honest one shows what the cores give).
 
     nice python bench/national.py --employees 50000 --identity --dask-workers 1,2
     nice python bench/national.py --employees 1000000 --work /work/scratch19

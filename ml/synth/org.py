@@ -52,7 +52,7 @@ class Organisation:
     unit_spec: np.ndarray  # unit index → its technical specialisation
 
 
-def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     exact = weights / weights.sum() * total
     counts = np.floor(exact).astype(np.int64)
     order = np.argsort(-(exact - counts), kind="stable")
@@ -93,7 +93,7 @@ def _agency_tree(agency: Agency, n: int, rng: np.random.Generator) -> _AgencyTre
         if staff >= units or units == 1:
             break
         units -= 1
-    sizes = _largest_remainder(rng.uniform(10, 40, units), staff)
+    sizes = largest_remainder(rng.uniform(10, 40, units), staff)
     sizes = np.maximum(sizes, 0)
 
     regions = np.sort(_pick(rng, agency.regions, units))  # divisions stay within one region
@@ -172,7 +172,7 @@ def _agency_tree(agency: Agency, n: int, rng: np.random.Generator) -> _AgencyTre
 
 def agency_sizes(employees: int) -> np.ndarray:
     """Employees per agency (in ``AGENCIES`` order): the national mix at any size."""
-    return _largest_remainder(np.array([a.weight for a in AGENCIES]), employees)
+    return largest_remainder(np.array([a.weight for a in AGENCIES]), employees)
 
 
 def build_organisation(

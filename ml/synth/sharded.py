@@ -29,9 +29,9 @@ from ml.synth.config import SynthConfig
 from ml.synth.dynamics import Program, program_arrays
 from ml.synth.generator import Workforce, nip_prefixes, simulate
 from ml.synth.org import (
-    _largest_remainder,
     agency_sizes,
     build_organisation,
+    largest_remainder,
     position_requirements,
 )
 from ml.synth.reference import AGENCIES
@@ -59,7 +59,7 @@ def plan_shards(employees: int, shard_size: int = DEFAULT_SHARD_SIZE) -> list[Sh
     shards: list[Shard] = []
     for agency, n_agency in enumerate(agency_sizes(employees)):
         blocks = max(1, -(-int(n_agency) // shard_size))
-        for block, n in enumerate(_largest_remainder(np.ones(blocks), int(n_agency))):
+        for block, n in enumerate(largest_remainder(np.ones(blocks), int(n_agency))):
             shards.append(Shard(len(shards), agency, block, int(n)))
     return shards
 
