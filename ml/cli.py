@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ml.pipelines.audit import Audited
     from ml.pipelines.demo import DemoKeys
     from ml.pipelines.featurise import Featurised
-    from ml.pipelines.generate import Generated
+    from ml.pipelines.generate import Generated, GeneratedShards
     from ml.pipelines.score import Scored
     from ml.pipelines.train import TrainingOutcome
     from ml.recommend.unit import UnitPlan
@@ -94,10 +94,29 @@ def generate(
     start_year: Annotated[int, typer.Option(help="first appraisal year")] = 2021,
     periods: Annotated[int, typer.Option(help="number of yearly appraisal periods")] = 5,
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    sharded: Annotated[
+        bool | None,
+        typer.Option(
+            "--sharded/--in-memory",
+            help="partitioned Parquet written shard by shard, in bounded memory "
+            "(default: for Parquet above 250,000 employees)",
+        ),
+    ] = None,
+    shard_size: Annotated[
+        int, typer.Option(help="most employees in one shard (an agency or a block of one)")
+    ] = 100_000,
 ) -> None:
     """Generate a synthetic workforce with its ground truth (design §3)."""
+    from ml.pipelines.generate import SHARD_FROM
+
     if fmt not in ("csv", "parquet"):
         raise _fail(f"--format must be csv or parquet, not {fmt!r}", 2)
+    if sharded is None:
+        sharded = fmt == "parquet" and employees > SHARD_FROM
+    if sharded and fmt != "parquet":
+        raise _fail("--sharded writes Parquet: add --format parquet", 2)
+    if shard_size < 1_000:
+        raise _fail("--shard-size must be at least 1000", 2)
     if out.exists() and not out.is_dir():
         raise _fail(f"--out {out} exists and is not a directory", 2)
     try:
@@ -110,7 +129,10 @@ def generate(
         )  # fmt: skip
     except ValueError as e:
         raise _fail(str(e), 2) from None
-    _show_generated(_generate(config, out, fmt))  # type: ignore[arg-type]
+    if sharded:
+        _show_generated(_generate_sharded(config, out, shard_size))
+    else:
+        _show_generated(_generate(config, out, fmt))  # type: ignore[arg-type]
 
 
 def _generate(config: SynthConfig, out: Path, fmt: Format) -> Generated:
@@ -120,7 +142,16 @@ def _generate(config: SynthConfig, out: Path, fmt: Format) -> Generated:
         return generate(config, out, fmt, advance)
 
 
-def _show_generated(generated: Generated) -> None:
+def _generate_sharded(config: SynthConfig, out: Path, shard_size: int) -> GeneratedShards:
+    from ml.pipelines.generate import generate_sharded
+    from ml.synth.sharded import plan_shards
+
+    n = len(plan_shards(config.employees, shard_size))
+    with steps(f"generating {config.employees:,} employees in {n} shards", n) as advance:
+        return generate_sharded(config, out, shard_size, advance)
+
+
+def _show_generated(generated: Generated | GeneratedShards) -> None:
     sizes = ", ".join(f"{name} {n:,}" for name, n in generated.sizes.items())
     console.print(f"wrote {generated.out}: {sizes}")
 
@@ -225,18 +256,101 @@ def features(
         int | None, typer.Option(help="Dask: employee groups (default: 2 per worker)")
     ] = None,
 ) -> None:
-    """Point-in-time features of every employee: competency profiles from their history."""
+    """Point-in-time features of every employee: competency profiles from their history.
+
+    A partitioned directory (``talenta generate --sharded``) is processed one partition at a
+    time; ``--out`` is then a directory of partitioned Parquet."""
+    from ml.features.io import partitions as parts_of
     from ml.pipelines.featurise import ENGINES, STEPS, featurise
 
     date = _date(as_of)
     if engine not in ENGINES:
         raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
+    if parts_of(data_dir):
+        _features_partitioned(data_dir, date, out, engine, scheduler)
+        return
     with _user_errors(), steps(f"features as of {date:%Y-%m-%d} ({engine})", STEPS) as advance:
         result = featurise(
             data_dir, date, out, employees_out, engine=engine,
             scheduler=scheduler, partitions=partitions, progress=advance,
         )  # fmt: skip
     _show_featurised(result)
+
+
+def _features_partitioned(
+    data_dir: Path, date: pd.Timestamp, out: Path, engine: str, scheduler: str | None
+) -> None:
+    from ml.features.io import partitions as parts_of
+    from ml.pipelines.featurise import dask_client
+    from ml.pipelines.featurise_partitioned import featurise_partitioned
+
+    n = len(parts_of(data_dir))
+    with _user_errors():
+        if engine == "dask":
+            with dask_client(scheduler) as client:
+                result = featurise_partitioned(data_dir, date, out, client=client)
+        else:
+            with steps(f"features as of {date:%Y-%m-%d} ({n} partitions)", n) as advance:
+                result = featurise_partitioned(data_dir, date, out, progress=advance)
+    console.print(
+        f"wrote {out}: {result.rows['competencies']:,} employee-competency rows, "
+        f"{result.rows['employees']:,} employees in {len(result.parts)} partitions"
+    )
+
+
+@app.command(
+    "score-partitions",
+    epilog="Example: talenta score-partitions data/national --features data/features "
+    "--out data/scores",
+)
+def score_partitions(
+    data_dir: Annotated[Path, typer.Argument(help="partitioned directory (generate --sharded)")],
+    out: Annotated[Path, typer.Option(help="output directory: one Parquet part per partition")],
+    features: Annotated[
+        Path | None, typer.Option(help="the partitions' features (talenta features); else built")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="date (YYYY-MM-DD); default: the day after the last period")
+    ] = None,
+    alias: Annotated[str, typer.Option(help="registry alias of the model to use")] = "champion",
+    explain_top: Annotated[
+        int, typer.Option(min=0, help="explain each employee's N most likely needs")
+    ] = 3,
+    engine: Annotated[str, typer.Option(help="pandas (one machine) or dask")] = "pandas",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster")
+    ] = None,
+) -> None:
+    """Need probabilities and top-need TreeSHAP reasons of a partitioned workforce, one
+    partition at a time (or one Dask task per partition), as partitioned Parquet."""
+    from ml.features.io import partitions as parts_of
+    from ml.pipelines.featurise import ENGINES, dask_client
+    from ml.pipelines.score_partitioned import partitioned_as_of, score_partitioned
+    from ml.training.registry import NEED_MODEL, connect, load_model
+
+    if engine not in ENGINES:
+        raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
+    with _user_errors():
+        date = _date(as_of) if as_of else partitioned_as_of(data_dir)
+        bundle, version = load_model(connect(get_settings()), NEED_MODEL, alias)
+        if engine == "dask":
+            with dask_client(scheduler) as client:
+                result = score_partitioned(
+                    data_dir, bundle, date, out, features_dir=features,
+                    explain_top=explain_top, client=client,
+                )  # fmt: skip
+        else:
+            n = len(parts_of(data_dir))
+            with steps(f"scoring {n} partitions with the {alias} need model", n) as advance:
+                result = score_partitioned(
+                    data_dir, bundle, date, out, features_dir=features,
+                    explain_top=explain_top, progress=advance,
+                )  # fmt: skip
+    console.print(
+        f"wrote {out} with {NEED_MODEL} v{version.version}: {result.rows:,} employee-competency "
+        f"rows as of {date:%Y-%m-%d}, {result.explained:,} explained, "
+        f"{len(result.parts)} partitions"
+    )
 
 
 def _show_featurised(result: Featurised) -> None:

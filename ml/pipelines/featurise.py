@@ -3,10 +3,11 @@ to Parquet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -65,18 +66,31 @@ def _on_dask(
     partitions: int | None,
     step: Callable[[str], None],
 ) -> FeatureSet:
+    from ml.features.distributed import build_features_dask
+
+    with dask_client(scheduler) as client:
+        return build_features_dask(
+            data_dir, as_of, client=client, n_partitions=partitions, progress=step
+        )
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int | None = None) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``scheduler``, or of a LocalCluster of ``workers``
+    processes on this machine (default: Dask's choice) when none is given."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError("the dask engine needs the extra: pip install 'talenta[dask]'") from None
-    from ml.features.distributed import build_features_dask
-
     if scheduler:
         with Client(scheduler) as client:
-            return build_features_dask(
-                data_dir, as_of, client=client, n_partitions=partitions, progress=step
-            )
-    with LocalCluster(processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
-        return build_features_dask(
-            data_dir, as_of, client=client, n_partitions=partitions, progress=step
-        )
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1 if workers else None,
+            processes=True, dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        yield client

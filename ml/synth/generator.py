@@ -13,7 +13,7 @@ import pandas as pd
 from ml.contract.schemas import TABLES
 from ml.contract.tables import Format, write_table
 from ml.synth.config import SynthConfig
-from ml.synth.dynamics import Simulation, competency_slots, program_arrays
+from ml.synth.dynamics import Program, Simulation, competency_slots, program_arrays
 from ml.synth.names import person_names, positions_frame, units_frame
 from ml.synth.org import Organisation, build_organisation, position_requirements
 from ml.synth.reference import AGENCIES, CATALOG, MANAGERIAL, SOCIO_CULTURAL, TECHNICAL
@@ -52,8 +52,25 @@ def generate_workforce(
     org = build_organisation(config, org_rng)
     nip = nips(org, org_rng)
     requirements = position_requirements(org, req_rng)
-    comps = competency_slots(org, requirements)
     programs = program_arrays(config, prog_rng)
+    return simulate(config, org, nip, requirements, programs, (sim_rng, name_rng), progress)
+
+
+def simulate(
+    config: SynthConfig,
+    org: Organisation,
+    nip: np.ndarray,
+    requirements: pd.DataFrame,
+    programs: Program,
+    rngs: tuple[np.random.Generator, np.random.Generator],
+    progress: Callable[[str], None] | None = None,
+) -> Workforce:
+    """The workforce of ``org`` over the periods: its history, names and tables.
+
+    ``rngs``: the simulation's and the names' streams; a sharded run calls this once per shard.
+    """
+    sim_rng, name_rng = rngs
+    comps = competency_slots(org, requirements)
     history = Simulation(config, org, comps, programs, nip, sim_rng).run(progress)
     names = person_names(org, name_rng, config.end_year)
     tables = {
@@ -108,6 +125,13 @@ def write_workforce(
 
 def nips(org: Organisation, rng: np.random.Generator) -> np.ndarray:
     """18-digit NIPs: birth date (8), appointment month (6), gender (1: L, 2: P), sequence (3)."""
+    prefix = nip_prefixes(org, rng)
+    seq = prefix.groupby(prefix).cumcount() + 1
+    return (prefix + seq.astype(str).str.zfill(3)).to_numpy(dtype=object)
+
+
+def nip_prefixes(org: Organisation, rng: np.random.Generator) -> pd.Series:
+    """The first 15 digits of each NIP (all but the sequence number)."""
     birth = pd.to_datetime(
         pd.DataFrame(
             {
@@ -123,8 +147,7 @@ def nips(org: Organisation, rng: np.random.Generator) -> np.ndarray:
         + hire.dt.strftime("%Y%m")
         + pd.Series(np.where(org.gender == "P", "2", "1"), dtype="str")
     )
-    seq = prefix.groupby(prefix).cumcount() + 1
-    return (prefix + seq.astype(str).str.zfill(3)).to_numpy(dtype=object)
+    return prefix
 
 
 def employees_frame(org: Organisation, nip: np.ndarray) -> pd.DataFrame:

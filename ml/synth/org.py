@@ -7,6 +7,7 @@ between units of their agency now and then, so a rater meets several units over 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +52,7 @@ class Organisation:
     unit_spec: np.ndarray  # unit index → its technical specialisation
 
 
-def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     exact = weights / weights.sum() * total
     counts = np.floor(exact).astype(np.int64)
     order = np.argsort(-(exact - counts), kind="stable")
@@ -92,7 +93,7 @@ def _agency_tree(agency: Agency, n: int, rng: np.random.Generator) -> _AgencyTre
         if staff >= units or units == 1:
             break
         units -= 1
-    sizes = _largest_remainder(rng.uniform(10, 40, units), staff)
+    sizes = largest_remainder(rng.uniform(10, 40, units), staff)
     sizes = np.maximum(sizes, 0)
 
     regions = np.sort(_pick(rng, agency.regions, units))  # divisions stay within one region
@@ -169,10 +170,23 @@ def _agency_tree(agency: Agency, n: int, rng: np.random.Generator) -> _AgencyTre
     )  # fmt: skip
 
 
-def build_organisation(config: SynthConfig, rng: np.random.Generator) -> Organisation:
-    """Draw the whole organisation for ``config.employees`` people."""
-    weights = np.array([a.weight for a in AGENCIES])
-    per_agency = _largest_remainder(weights, config.employees)
+def agency_sizes(employees: int) -> np.ndarray:
+    """Employees per agency (in ``AGENCIES`` order): the national mix at any size."""
+    return largest_remainder(np.array([a.weight for a in AGENCIES]), employees)
+
+
+def build_organisation(
+    config: SynthConfig,
+    rng: np.random.Generator,
+    per_agency: np.ndarray | None = None,
+    block: int | None = None,
+) -> Organisation:
+    """Draw the whole organisation for ``config.employees`` people.
+
+    ``per_agency`` (a shard of a sharded run) overrides the national mix, agencies with no one
+    left out; ``block`` numbers the shard's units apart from other blocks of the same agency.
+    """
+    per_agency = agency_sizes(config.employees) if per_agency is None else per_agency
     periods = config.periods
 
     blocks: dict[str, list[np.ndarray]] = {k: [] for k in ("agency", "ptype", "unit")}
@@ -181,6 +195,8 @@ def build_organisation(config: SynthConfig, rng: np.random.Generator) -> Organis
     raters_blocks, unit_year_blocks = [], []
     offset = unit_offset = 0
     for a_idx, (agency, n_a) in enumerate(zip(AGENCIES, per_agency, strict=True)):
+        if n_a == 0:  # only in a shard: the national mix staffs every agency
+            continue
         tree = _agency_tree(agency, int(n_a), rng)
         n_local = len(tree.ptype)
         blocks["agency"].append(np.full(n_local, a_idx))
@@ -193,7 +209,8 @@ def build_organisation(config: SynthConfig, rng: np.random.Generator) -> Organis
             np.where(tree.unit_parent_unit >= 0, tree.unit_parent_unit + unit_offset, -1)
         )
         unit_kind.append(tree.unit_kind)
-        unit_ids.append(np.array([f"{agency.agency_id}-U{u + 1:04d}" for u in range(tree.n_units)]))
+        prefix = agency.agency_id if block is None else f"{agency.agency_id}-W{block:02d}"
+        unit_ids.append(np.array([f"{prefix}-U{u + 1:04d}" for u in range(tree.n_units)]))
 
         # Unit heads rotate: each year a share of units swap heads among themselves.
         heads = tree.unit_heads.copy()
@@ -386,11 +403,16 @@ REQUIRED_LEVELS = {
 }  # fmt: skip
 
 
-def position_requirements(org: Organisation, rng: np.random.Generator) -> pd.DataFrame:
+def position_requirements(
+    org: Organisation,
+    rng: np.random.Generator,
+    jitter: Callable[[np.ndarray, int], np.ndarray] | None = None,
+) -> pd.DataFrame:
     """One row per (position, competency): the managerial set, SK1 and two technical codes.
 
     Within a position some managerial levels sit one above or below the pattern, as agency
-    standards do.
+    standards do. ``jitter(position_ids, n_codes)`` draws those steps instead of ``rng`` (a
+    sharded run draws them per position, so that every shard agrees on a shared position).
     """
     first = pd.DataFrame(
         {
@@ -403,7 +425,12 @@ def position_requirements(org: Organisation, rng: np.random.Generator) -> pd.Dat
     first = first.sort_values("position_id", kind="stable").reset_index(drop=True)
     base = np.array([REQUIRED_LEVELS[k] for k in first["level_key"]])
     n_pos, n_gen = len(first), len(GENERAL_CODES)
-    general = base[:, [0]] + rng.choice([-1, 0, 0, 0, 0, 1], size=(n_pos, n_gen))
+    steps = (
+        rng.choice([-1, 0, 0, 0, 0, 1], size=(n_pos, n_gen))
+        if jitter is None
+        else jitter(first["position_id"].to_numpy(), n_gen)
+    )
+    general = base[:, [0]] + steps
     general = np.clip(general, 1, 5)
     frame = pd.DataFrame(
         {
