@@ -251,3 +251,87 @@ class EndedSession(Base):
     key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.key_id"))
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- the merit committee's sessions, adjustments and follow-ups (revision 0004_committee) -------
+# All four tables are append-only (triggers); decisions themselves are rows of ``reviews``.
+
+PREDIKAT_CODES = "('SANGAT_BAIK', 'BAIK', 'BUTUH_PERBAIKAN', 'KURANG', 'SANGAT_KURANG')"
+
+
+class CommitteeSession(Base):
+    """A review session of the committee: when, who was present, what it covered."""
+
+    __tablename__ = "committee_sessions"
+    __table_args__ = (
+        CheckConstraint("length(trim(created_by)) > 0", name="created_by_given"),
+        Index("ix_committee_sessions_held_on", "held_on"),
+    )
+
+    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    members: Mapped[dict[str, Any]] = mapped_column(JSONText)  # {"present": [names]}
+    agency_id: Mapped[str | None] = mapped_column(String(100))
+    unit_id: Mapped[str | None] = mapped_column(String(100))
+    period: Mapped[str | None] = mapped_column(String(20))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionReview(Base):
+    """A review (a row of ``reviews``) decided within a session."""
+
+    __tablename__ = "session_reviews"
+    __table_args__ = (Index("ix_session_reviews_session_id", "session_id"),)
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("committee_sessions.session_id"))
+
+
+class Adjustment(Base):
+    """An adjusted predikat for one appraisal (employee and period); a later one supersedes an
+    earlier one, which stays in the table as history."""
+
+    __tablename__ = "adjustments"
+    __table_args__ = (
+        CheckConstraint(f"adjusted_predikat IN {PREDIKAT_CODES}", name="adjusted_predikat"),
+        CheckConstraint(
+            f"original_predikat IS NULL OR original_predikat IN {PREDIKAT_CODES}",
+            name="original_predikat",
+        ),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
+        CheckConstraint("length(trim(adjusted_by)) > 0", name="adjusted_by_given"),
+        Index("ix_adjustments_employee_id_period", "employee_id", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    employee_id: Mapped[str] = mapped_column(String(100))
+    period: Mapped[str] = mapped_column(String(20))
+    original_predikat: Mapped[str | None] = mapped_column(String(20))
+    adjusted_predikat: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    adjusted_by: Mapped[str] = mapped_column(String(200))
+    adjusted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    flag_id: Mapped[str | None] = mapped_column(ForeignKey("flags.flag_id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("committee_sessions.session_id"))
+
+
+class FollowUp(Base):
+    """Who follows a flag up, and by when."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        CheckConstraint("length(trim(assignee)) > 0", name="assignee_given"),
+        Index("ix_follow_ups_flag_id", "flag_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    flag_id: Mapped[str] = mapped_column(ForeignKey("flags.flag_id"))
+    assignee: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("committee_sessions.session_id"))
