@@ -300,7 +300,7 @@ class CommitteeStore:
                             flag_id=flag_id,
                             review_id=review.id,
                             session_id=session_id,
-                        )  # fmt: skip
+                        )
                     )
                 if follow is not None:
                     session.add(
@@ -313,7 +313,7 @@ class CommitteeStore:
                             created_at=now,
                             review_id=review.id,
                             session_id=session_id,
-                        )  # fmt: skip
+                        )
                     )
                 f = flags[flag_id]
                 out.append(
@@ -329,7 +329,7 @@ class CommitteeStore:
                         who,
                         now,
                         session_id,
-                    )  # fmt: skip
+                    )
                 )
         return out
 
@@ -358,7 +358,7 @@ class CommitteeStore:
                 r.reviewer,
                 r.reviewed_at,
                 session_id,
-            )  # fmt: skip
+            )
             for r, f in rows
         ]
 
@@ -414,7 +414,7 @@ class CommitteeStore:
                 f.created_at,
                 f.review_id,
                 f.session_id,
-            )  # fmt: skip
+            )
             for f in rows
         ]
 
