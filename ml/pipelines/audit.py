@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,15 @@ from ml.store.records import RecordResult
 from ml.store.repository import ReviewTrail
 
 STEPS = 16  # progress steps of one run: reading, the folds, each family, the report, the trail
+RESIDUALS_CSV = "appraisal_residuals.csv"
+# What the committee's flag page shows per appraisal: who rated whom, the rating given beside
+# the rating the evidence supports, and the evidence itself. No protected attribute: the page
+# joins those from the snapshot for the committee alone.
+RESIDUAL_COLUMNS = (
+    "employee_id", "period", "rater_id", "unit_id", "agency_id", "predikat", "rating_value",
+    "expected", "residual", "independent_expected", "kpi_attainment", "community_feedback",
+    "peer_rating", "consensus_rating",
+)  # fmt: skip
 
 
 def run_audit(
@@ -66,6 +76,7 @@ def audit_and_record(
     step("writing the report")
     try:
         paths = write_report(result, out)
+        paths["residuals"] = write_residuals(result, out)
     except OSError as e:
         raise NotReadyError(f"cannot write the report to {out}: {e.strerror or e}") from None
     if store_url is None:
@@ -74,7 +85,7 @@ def audit_and_record(
     try:
         trail = ReviewTrail.from_url(store_url)
         run_id = trail.start_run(
-            by, str(data_dir.resolve()), parameters if parameters is not None else {"out": str(out)}
+            by, str(data_dir.resolve()), run_parameters(result, out, parameters)
         )
         recorded = trail.record_flags(run_id, flag_records(result))
     except SQLAlchemyError as e:
@@ -83,3 +94,25 @@ def audit_and_record(
             f"{str(e).splitlines()[0]}"
         ) from None
     return Audited(result, paths, run_id, recorded)
+
+
+def write_residuals(result: AuditResult, out: Path) -> Path:
+    """The per-appraisal residuals behind every rater and score flag, next to the report."""
+    frame = result.frame
+    columns = [c for c in RESIDUAL_COLUMNS if c in frame]
+    path = out / RESIDUALS_CSV
+    frame[columns].rename(columns={"rating_value": "given"}).to_csv(path, index=False)
+    return path
+
+
+def run_parameters(
+    result: AuditResult, out: Path, given: dict[str, object] | None
+) -> dict[str, object]:
+    """What the trail keeps of a run: the caller's parameters (default: the ``out`` folder)
+    and what the audit covered (families run or not, and why) and the design it saw, so that
+    the committee's pages and API can state them."""
+    parameters: dict[str, object] = dict(given) if given is not None else {"out": str(out)}
+    parameters.setdefault("out", str(out))
+    parameters["coverage"] = json.loads(result.coverage.to_json(orient="records"))
+    parameters["design"] = json.loads(json.dumps(result.design, default=str))
+    return parameters
