@@ -16,10 +16,11 @@ from ml.recommend.plan import PlanError
 from ml.serving import docs, pages
 from ml.serving.errors import printable, validation_error
 from ml.serving.guard import BodyGuard
-from ml.serving.routes import employees, fairness, health, models, units
+from ml.serving.routes import committee, employees, fairness, health, models, units
 from ml.serving.service import NotFound
 from ml.serving.state import ServingState, build_state
 from ml.store import ReviewError
+from ml.store.committee import CommitteeError
 from ml.training.registry import CHAMPION
 
 WORKER_THREADS = 8
@@ -67,7 +68,7 @@ def create_app(
     )
     app.state.talenta = state
     app.state.settings = settings
-    for router in (health, employees, units, fairness, models):
+    for router in (health, employees, units, fairness, committee, models):
         app.include_router(router.router)
     pages.install(app)  # the HTML pages at /, /pegawai, /unit, /keadilan, /model; /static
     docs.install(app)
@@ -77,6 +78,7 @@ def create_app(
     app.add_exception_handler(NotFound, _status(status.HTTP_404_NOT_FOUND))
     app.add_exception_handler(PlanError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
     app.add_exception_handler(ReviewError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
+    app.add_exception_handler(CommitteeError, _status(status.HTTP_422_UNPROCESSABLE_CONTENT))
     return app
 
 
