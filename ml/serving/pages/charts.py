@@ -443,3 +443,70 @@ def jp_bar(taken: float, minimum: float, *, title: str, unit: str = "JP") -> Mar
         _text(x(minimum), 40, f"{minimum:g} {unit}", "tick", "middle"),
     ]
     return _svg(left + width + 12, 46, title, body, "jp")
+
+
+# --- one value among its peers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dot:
+    """One rater's effect among the others of the same agency."""
+
+    label: str
+    value: float
+    highlight: bool = False  # the rater the page is about
+    flagged: bool = False
+    tip: str = ""
+
+
+def dots(
+    points: Sequence[Dot],
+    *,
+    title: str,
+    axis: str,
+    legend: tuple[str, str, str],
+    decimal: str = ".",
+) -> Markup:
+    """Every peer as a dot on one axis (jittered rows so equal values stay visible), the
+    page's rater as a large ring, flagged peers in the flag colour; a legend under the axis
+    says which is which (``legend``: this rater, flagged peer, other peer). Drawn in a
+    viewBox and sized by CSS, so it shrinks with the screen; ticks sit inside the plot, so no
+    label is cut."""
+    width, left, right, top = 640.0, 24.0, 24.0, 14.0
+    values = [p.value for p in points if math.isfinite(p.value)] or [0.0]
+    ticks = nice_ticks(min([*values, 0.0]), max([*values, 0.0]), 6)
+    x = _scale(ticks[0], ticks[-1], left, width - right)
+    rows = 5
+    body: list[str] = []
+    band = top + rows * 10 + 10
+    for i, p in enumerate(sorted(points, key=lambda p: (p.highlight, p.flagged))):
+        if not math.isfinite(p.value):
+            continue
+        y = top + 10 + (i % rows) * 10
+        css = "dot flagged" if p.flagged else "dot plain"
+        tip = escape(p.tip or f"{p.label}: {p.value:.2f}")
+        if p.highlight:
+            body.append(
+                f'<circle cx="{x(p.value):.1f}" cy="{top + 10 + rows * 5:.1f}" r="9" '
+                f'class="ring"><title>{tip}</title></circle>'
+            )
+        else:
+            body.append(
+                f'<circle cx="{x(p.value):.1f}" cy="{y:.1f}" r="3.5" class="{css}">'
+                f"<title>{tip}</title></circle>"
+            )
+    body.append(_line(x(0), top, x(0), band, "zero"))
+    body.append(_line(x(ticks[0]), band + 2, x(ticks[-1]), band + 2, "axis"))
+    for t in ticks:
+        body.append(_line(x(t), top, x(t), band + 2, "grid"))
+        label = format(t or 0.0, "g").replace(".", decimal)
+        body.append(_text(x(t), band + 16, label, "tick", "middle"))
+    body.append(_text(width / 2, band + 34, axis, "legend", "middle"))
+    ly = band + 56
+    body.append(f'<circle cx="{left + 9:.1f}" cy="{ly - 4:.1f}" r="7" class="ring"/>')
+    body.append(_text(left + 22, ly, legend[0], "legend"))
+    body.append(f'<circle cx="{left + 230:.1f}" cy="{ly - 4:.1f}" r="3.5" class="dot flagged"/>')
+    body.append(_text(left + 240, ly, legend[1], "legend"))
+    body.append(f'<circle cx="{left + 430:.1f}" cy="{ly - 4:.1f}" r="3.5" class="dot plain"/>')
+    body.append(_text(left + 440, ly, legend[2], "legend"))
+    return _svg(width, ly + 10, title, body, "dots")

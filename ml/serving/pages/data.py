@@ -117,6 +117,15 @@ def flags_by_family(
 def group_table(state: ServingState, home: Path, fallback: Path) -> pd.DataFrame | None:
     """The group-disparity table of the latest audit run (its ``--out`` folder), or of
     ``fallback``; None when neither holds one."""
+    for folder in audit_folders(state, home, fallback):
+        path = folder / GROUP_TABLE
+        if path.is_file():
+            return _read_table(str(path), path.stat().st_mtime_ns)
+    return None
+
+
+def audit_folders(state: ServingState, home: Path, fallback: Path) -> list[Path]:
+    """Where the latest audit run wrote its files (its ``out``), then ``fallback``."""
     with DbSession(state.engine) as session:
         parameters = session.scalars(
             select(AuditRun.parameters).order_by(AuditRun.started_at.desc()).limit(1)
@@ -126,11 +135,7 @@ def group_table(state: ServingState, home: Path, fallback: Path) -> pd.DataFrame
     if out:
         candidates += [Path(out), home / out]
     candidates.append(fallback)
-    for folder in candidates:
-        path = folder / GROUP_TABLE
-        if path.is_file():
-            return _read_table(str(path), path.stat().st_mtime_ns)
-    return None
+    return candidates
 
 
 @lru_cache(maxsize=4)

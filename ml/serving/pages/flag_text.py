@@ -42,16 +42,26 @@ SCOPE_WORDS = {
 class FlagLike(Protocol):
     """The fields of a flag a paragraph is written from (``ml.store.records.FlagView``)."""
 
-    family: str
-    kind: str
-    subject: str
-    group_label: str | None
-    n: int | None
-    effect: float | None
-    ci_low: float | None
-    ci_high: float | None
-    q_value: float | None
-    evidence: Mapping[str, Any]
+    @property
+    def family(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def group_label(self) -> str | None: ...
+    @property
+    def n(self) -> int | None: ...
+    @property
+    def effect(self) -> float | None: ...
+    @property
+    def ci_low(self) -> float | None: ...
+    @property
+    def ci_high(self) -> float | None: ...
+    @property
+    def q_value(self) -> float | None: ...
+    @property
+    def evidence(self) -> Mapping[str, Any]: ...
 
 
 def _finite(value: object) -> TypeGuard[float]:

@@ -236,20 +236,22 @@ _ID: dict[str, str] = {
     "fair.title": "Keadilan penilaian kinerja",
     "fair.intro": "Tanda dari audit terakhir untuk ditinjau tim penilai kinerja. Tanda adalah "
     "bukti untuk diperiksa, bukan putusan.",
-    "fair.counts": "Tanda per keluarga",
+    "fair.counts": "Tanda per jenis temuan",
     "fair.raters": "Efek penilai",
-    "fair.raters_intro": "Rata-rata residual (diberikan − diharapkan, disusutkan) per penilai "
-    "dengan selang kepercayaan 95%. Di kanan nol: lebih murah hati; di kiri: lebih keras.",
-    "fair.effect_axis": "efek (skala penilaian)",
+    "fair.raters_intro": "Selisih rata-rata antara rating yang diberikan penilai dan rating "
+    "yang didukung bukti kinerja, dalam langkah penilaian, dengan interval kepercayaan 95 %. Di "
+    "kanan nol: penilai terlalu longgar; di kiri: terlalu ketat.",
+    "fair.effect_axis": "selisih dari yang didukung bukti (langkah penilaian)",
     "fair.groups": "Kesenjangan antarkelompok",
-    "fair.groups_intro": "Selisih peluang predikat teratas per kelompok setelah bukti kinerja "
-    "diperhitungkan, dengan selang 95%. Merah: ditandai.",
-    "fair.groups_axis": "efek bersyarat (proporsi)",
+    "fair.groups_intro": "Selisih rata-rata rating tiap kelompok dibanding pegawai lain dengan "
+    "bukti kinerja yang setara, dalam langkah penilaian, dengan interval 95 %. Predikat teratas "
+    "adalah Sangat Baik. Merah: ditandai.",
+    "fair.groups_axis": "selisih bersyarat (langkah penilaian)",
     "fair.groups_missing": "Tabel kesenjangan kelompok dari audit tidak ditemukan.",
     "fair.scores": "Nilai individual yang menyimpang",
     "fair.none": "Tidak ada.",
     "fair.flags": "Semua tanda",
-    "fair.family": "Keluarga",
+    "fair.family": "Jenis temuan",
     "fair.status": "Status",
     "fair.all": "semua",
     "fair.apply": "Terapkan",
@@ -257,7 +259,7 @@ _ID: dict[str, str] = {
     "fair.subject": "Subjek",
     "fair.group": "Kelompok",
     "fair.effect": "Efek",
-    "fair.ci": "Selang 95%",
+    "fair.ci": "Interval 95 %",
     "fair.q": "Nilai q",
     "fair.given": "Diberikan",
     "fair.expected": "Diharapkan",
@@ -341,8 +343,8 @@ _ID: dict[str, str] = {
     "code.SCORE": "Nilai menyimpang",
     "code.PREDIKAT": "Predikat tidak sesuai aturan",
     "code.DISTRIBUTION": "Kurva distribusi",
-    "code.LENIENT": "Murah hati",
-    "code.SEVERE": "Keras",
+    "code.LENIENT": "Terlalu longgar",
+    "code.SEVERE": "Terlalu ketat",
     "code.DISPARITY": "Kesenjangan",
     "code.OUTLIER": "Menyimpang",
     "code.MISMATCH": "Tidak sesuai",
@@ -577,13 +579,15 @@ _EN: dict[str, str] = {
     "evidence to examine, not a verdict.",
     "fair.counts": "Flags by family",
     "fair.raters": "Rater effects",
-    "fair.raters_intro": "Mean residual (given − expected, shrunk) per rater with its 95% "
-    "interval. Right of zero: more lenient; left: more severe.",
-    "fair.effect_axis": "effect (rating scale)",
+    "fair.raters_intro": "Mean difference between the ratings a rater gives and those the "
+    "evidence supports, in rating steps, with its 95 % interval. Right of zero: lenient; left: "
+    "severe.",
+    "fair.effect_axis": "difference from what the evidence supports (rating steps)",
     "fair.groups": "Group disparity",
-    "fair.groups_intro": "Difference in the chance of the top predikat per group after the "
-    "evidence of performance, with its 95% interval. Red: flagged.",
-    "fair.groups_axis": "conditional effect (share)",
+    "fair.groups_intro": "Mean rating of each group against others with the same evidence of "
+    "performance, in rating steps, with its 95 % interval. The top predikat is Sangat Baik. "
+    "Red: flagged.",
+    "fair.groups_axis": "conditional difference (rating steps)",
     "fair.groups_missing": "The audit's group-disparity table was not found.",
     "fair.scores": "Single scores far from the evidence",
     "fair.none": "None.",
@@ -704,6 +708,11 @@ _EN: dict[str, str] = {
     "box.9": "promote and retain, succession pool, award",
 }
 
+# the committee's workflow keeps its words in ml/serving/pages/i18n_committee.py
+from ml.serving.pages.i18n_committee import COMMITTEE_EN, COMMITTEE_ID  # noqa: E402
+
+_ID.update(COMMITTEE_ID)
+_EN.update(COMMITTEE_EN)
 STRINGS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
 
 # The unit plan's sentences (:mod:`ml.recommend.notes`) in Bahasa Indonesia, by code. English

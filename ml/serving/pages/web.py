@@ -243,10 +243,10 @@ async def _page_problem(request: Request, error: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Mount the pages, their static assets (served from the package: no CDN) and error pages."""
-    from ml.serving.pages import auth, employees, fairness, home, models, units
+    from ml.serving.pages import auth, committee, employees, fairness, home, models, units
 
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
-    for module in (auth, home, employees, units, fairness, models):
+    for module in (auth, home, employees, units, committee, fairness, models):
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(PageProblem, _page_problem)
