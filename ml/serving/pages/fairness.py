@@ -227,10 +227,8 @@ def review(
         t = Translator(lang_of(request))
         detail = field_problem(str(error), t)
         return _flag(request, committee, flag_id, error=detail, form=form, status=422, back=back)
-    return RedirectResponse(
-        f"/keadilan/tanda/{flag_id}?saved=1&{urlencode({'kembali': back})}"[:2000],
-        status_code=303,
-    )
+    keep = "" if back == back_link("", "", 0) else "&" + urlencode({"kembali": back})
+    return RedirectResponse(f"/keadilan/tanda/{flag_id}?saved=1{keep}", status_code=303)
 
 
 FIELDS = (
