@@ -89,7 +89,7 @@ labels = st.one_of(
     st.none(),
     st.sampled_from(["gender=P", "gender=L", "age_band=<30", "age_band=50+", "religion=Islam"]),
 )
-subjects = st.from_regex(r"[A-Z0-9]{1,12}(/20[0-9]{2})?", fullmatch=True)
+subjects = st.from_regex(r"[0-9]{1,18}(/20[0-9]{2})?", fullmatch=True)
 evidence = st.fixed_dictionaries(
     {},
     optional={

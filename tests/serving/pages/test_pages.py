@@ -263,7 +263,7 @@ def test_the_fairness_page_draws_raters_groups_and_lists_flags(as_role: AsRole) 
         'id="raters"',
         'class="chart forest"',
         'id="groups"',
-        "gender = ",
+        "perempuan",  # groups in words, not `gender=P`
         'id="scores"',
         'id="flag-table"',
         "Kurva distribusi",
