@@ -116,12 +116,18 @@ def _number(value: float, digits: int = 2) -> str:
 
 
 def _axis(
-    ticks: Sequence[float], x: Callable[[float], float], y: float, top: float, fmt: str = "g"
+    ticks: Sequence[float],
+    x: Callable[[float], float],
+    y: float,
+    top: float,
+    fmt: str = "g",
+    decimal: str = ".",
 ) -> list[str]:
     out = [_line(x(ticks[0]), y, x(ticks[-1]), y, "axis")]
     for t in ticks:
         out.append(_line(x(t), top, x(t), y, "grid"))
-        out.append(_text(x(t), y + 14, format(t or 0.0, fmt), "tick", "middle"))
+        label = format(t or 0.0, fmt).replace(".", decimal)
+        out.append(_text(x(t), y + 14, label, "tick", "middle"))
     return out
 
 
@@ -317,10 +323,19 @@ def waterfall(
 # --- estimates with intervals -------------------------------------------------------------------
 
 
-def forest(intervals: Sequence[Interval], *, title: str, axis: str, bars: bool = False) -> Markup:
+def forest(
+    intervals: Sequence[Interval],
+    *,
+    title: str,
+    axis: str,
+    bars: bool = False,
+    label_w: float = 290.0,
+    decimal: str = ".",
+) -> Markup:
     """Each estimate as a dot (or a bar from zero, with ``bars``) with its interval as a
-    whisker, against zero; highlighted rows are the flagged ones."""
-    label_w, plot_w = 290.0, 360.0
+    whisker, against zero; highlighted rows are the flagged ones. ``label_w``: the room for
+    the labels (small where one estimate needs none); ``decimal``: the tick labels' mark."""
+    plot_w = 360.0
     ends = [0.0]
     for it in intervals:
         ends += [v for v in (it.effect, it.low, it.high) if v is not None and math.isfinite(v)]
@@ -349,7 +364,7 @@ def forest(intervals: Sequence[Interval], *, title: str, axis: str, bars: bool =
                 f"<title>{escape(tip)}</title></circle>"
             )
     axis_y = 8 + ROW_PX * max(len(intervals), 1) + 4
-    body += _axis(ticks, x, axis_y, 4)
+    body += _axis(ticks, x, axis_y, 4, decimal=decimal)
     body.append(_line(x(0), 4, x(0), axis_y, "zero"))
     body.append(_text(label_w + plot_w / 2, axis_y + 30, axis, "legend", "middle"))
     return _svg(label_w + plot_w + 30, axis_y + 40, title, body, "forest")

@@ -105,7 +105,9 @@ def _rater_forest(flags: list[FlagView], t: Translator) -> Any:
     ]
     if not rows:
         return None
-    return charts.forest(rows, title=t("fair.raters"), axis=t("fair.effect_axis"))
+    return charts.forest(
+        rows, title=t("fair.raters"), axis=t("fair.effect_axis"), decimal=_decimal(t)
+    )
 
 
 def _group_chart(request: Request, t: Translator) -> Any:
@@ -131,7 +133,13 @@ def _group_chart(request: Request, t: Translator) -> Any:
         )
     if not rows:
         return None
-    return charts.forest(rows, title=t("fair.groups"), axis=t("fair.groups_axis"), bars=True)
+    return charts.forest(
+        rows, title=t("fair.groups"), axis=t("fair.groups_axis"), bars=True, decimal=_decimal(t)
+    )
+
+
+def _decimal(t: Translator) -> str:
+    return "," if t.lang == "id" else "."
 
 
 def _unflagged(request: Request, t: Translator) -> str | None:
@@ -292,10 +300,13 @@ def _flag(
     t = Translator(lang_of(request))
     chart = None
     if flag.effect is not None and flag.ci_low is not None and flag.ci_high is not None:
+        # one estimate: no label column, so that it reads on a phone too
         chart = charts.forest(
-            [charts.Interval(flag.subject, flag.effect, flag.ci_low, flag.ci_high, True)],
+            [charts.Interval("", flag.effect, flag.ci_low, flag.ci_high, True)],
             title=t("flag.ci_title"),
             axis=t("fair.effect_axis"),
+            label_w=20.0,
+            decimal=_decimal(t),
         )
     employee = flag.subject.split("/")[0] if flag.family in ("SCORE", "PREDIKAT") else None
     settings = settings_of(request)
