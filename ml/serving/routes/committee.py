@@ -40,10 +40,14 @@ OneSession = Annotated[
 Decider = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "flags"))]
 Adjustments = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "adjustments"))]
 Coverage = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "audit_coverage"))]
-FORBIDDEN = {403: {**ERRORS[403], "description": "only the committee role"}}
-ANSWERS = {**ERRORS, **FORBIDDEN, 404: {**ERRORS[404], "description": "no such session or flag"}}
-CSV = {200: {"content": {"text/csv": {}}, "description": "CSV, UTF-8"}}
-PDF = {200: {"content": {"application/pdf": {}}, "description": "PDF (A4)"}}
+Responses = dict[int | str, dict[str, Any]]
+ANSWERS: Responses = {
+    **ERRORS,
+    403: {**ERRORS[403], "description": "only the committee role"},
+    404: {**ERRORS[404], "description": "no such session or flag"},
+}
+CSV: Responses = {200: {"content": {"text/csv": {}}, "description": "CSV, UTF-8"}}
+PDF: Responses = {200: {"content": {"application/pdf": {}}, "description": "PDF (A4)"}}
 
 
 @router.post("/sessions", response_model=SessionPublic, status_code=201, responses=ANSWERS)
