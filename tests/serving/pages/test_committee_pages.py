@@ -188,3 +188,10 @@ def test_only_the_committee_opens_the_sessions(as_role: AsRole, role: str) -> No
     client = as_role(role)
     for path in ("/keadilan/sidang", "/keadilan/kurva", "/keadilan/penyesuaian.csv"):
         assert client.get(path).status_code == 403, (role, path)
+
+
+def test_the_flag_page_reads_in_english_too(as_role: AsRole, state: ServingState) -> None:
+    page = as_role("committee").get(f"/keadilan/tanda/{rater_flag(state)}?lang=en").text
+    paragraph = re.search(r'<p class="paragraph" id="paragraph">(.*?)</p>', page, re.S)
+    assert paragraph and paragraph.group(1).startswith("Rater ")
+    assert "The ratings behind this flag" in page and "this rater" in page
