@@ -20,7 +20,8 @@ from tests.store.factories import rater_flag
 TRAIL_TABLES = {"audit_runs", "flags", "flag_observations", "reviews"}
 SERVICE_TABLES = {"api_keys", "access_log", "snapshots", "snapshot_employees", "snapshot_programs"}
 SESSION_TABLES = {"ended_sessions"}
-STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES
+PLAN_TABLES = {"plans", "plan_events"}
+STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | PLAN_TABLES
 
 
 def tables(url: str) -> set[str]:
@@ -35,6 +36,8 @@ def test_migrate_creates_the_tables_and_downgrade_removes_them(store_url: str) -
     migrate(store_url)
     assert tables(store_url) == STORE_TABLES | {"alembic_version"}
     migrate(store_url)  # already at head: nothing to do
+    downgrade(store_url, "0003")
+    assert tables(store_url) == TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | {"alembic_version"}
     downgrade(store_url, "0002")
     assert tables(store_url) == TRAIL_TABLES | SERVICE_TABLES | {"alembic_version"}
     downgrade(store_url, "0001")
@@ -67,6 +70,10 @@ def test_the_indexes_are_there(engine: Engine) -> None:
         ("access_log", "ix_access_log_subject_kind_subject_id", ("subject_kind", "subject_id")),
         ("access_log", "ix_access_log_key_id_at", ("key_id", "at")),
         ("ended_sessions", "ix_ended_sessions_expires_at", ("expires_at",)),
+        ("plans", "ix_plans_unit_id_created_at", ("unit_id", "created_at")),
+        ("plans", "ix_plans_agency_id", ("agency_id",)),
+        ("plans", "uq_plans_lineage_id_version", ("lineage_id", "version")),
+        ("plan_events", "ix_plan_events_plan_id_id", ("plan_id", "id")),
         (
             "snapshot_employees",
             "ix_snapshot_employees_snapshot_id_unit_id",
