@@ -8,8 +8,8 @@ bits, not something a person chose: there is nothing to guess. The key is shown 
 from __future__ import annotations
 
 import hashlib
-import json
 import hmac
+import json
 import queue
 import secrets
 import threading

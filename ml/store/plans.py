@@ -146,9 +146,7 @@ class Plans:
                     )
                 lineage = parent.lineage_id
                 latest = session.scalar(
-                    select(func.max(PlanDocument.version)).where(
-                        PlanDocument.lineage_id == lineage
-                    )
+                    select(func.max(PlanDocument.version)).where(PlanDocument.lineage_id == lineage)
                 )
                 version = int(latest or 0) + 1
             session.add(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ml.contract.names import nip_query
-from ml.serving import service
+from ml.serving import scope, service
 from ml.serving.pages import charts
 from ml.serving.pages.i18n import Translator
 from ml.serving.pages.session import Session
@@ -62,7 +62,11 @@ def find(
     log_read(request, reader, "employee-search", asked[:200] or None)
     searched = bool(q.strip() or unit.strip())
     found = (
-        state_of(request).directory(served).search(q, unit, number, PER_PAGE) if searched else None
+        state_of(request)
+        .directory(served)
+        .search(q, unit, number, PER_PAGE, scope.agencies(reader.key))
+        if searched
+        else None
     )
     return render(
         request,
@@ -81,7 +85,7 @@ def employee_page(
     state, served = state_of(request), served_or_503(request)
     log_read(request, reader, "employee", employee_id)  # attempts count, as in the API
     try:
-        record = service.employee(state, served, employee_id)
+        record = service.employee(state, served, employee_id, reader.key)
     except service.NotFound as error:
         raise PageProblem(404, "error.not_found", detail=str(error)) from None
     t = Translator(lang_of(request))

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ml.recommend.money import RupiahError, parse_rupiah
 from ml.recommend.plan import PlanError, PlanLimits, rupiah
-from ml.serving import service
+from ml.serving import scope, service
 from ml.serving.directory import UNIT_SORTS, UnitSort
 from ml.serving.pages import charts
 from ml.serving.pages.data import unit_needs
@@ -64,7 +64,9 @@ def units_page(
     number = page_number(page)
     served = served_or_503(request)
     directory = state_of(request).directory(served)
-    found = directory.unit_list(q, cast(UnitSort, sort), number, UNITS_PER_PAGE)
+    found = directory.unit_list(
+        q, cast(UnitSort, sort), number, UNITS_PER_PAGE, scope.agencies(planner.key)
+    )
     sorts = {
         key: f"/unit?{urlencode({'q': q, 'sort': key})}" if q else f"/unit?sort={key}"
         for key in UNIT_SORTS
@@ -74,7 +76,7 @@ def units_page(
         "units.html",
         {
             "found": found,
-            "total": len(directory.units),
+            "total": directory.unit_list(per_page=1, agencies=scope.agencies(planner.key)).total,
             "q": q,
             "sort": sort,
             "sort_label": SORT_LABELS[sort],
@@ -144,7 +146,7 @@ def plan_page(
     if loaded is None:
         raise PageProblem(503, "error.unavailable", detail="talenta train --promote")
     try:
-        plan = service.unit_plan(state_of(request), served, loaded, unit_id, limits)
+        plan = service.unit_plan(state_of(request), served, loaded, unit_id, limits, planner.key)
     except service.NotFound as error:
         raise PageProblem(404, "error.not_found", detail=str(error)) from None
     except PlanError as error:  # a pinned or excluded person not in the unit
@@ -214,7 +216,7 @@ def _unit(
     and the heat-map come from one version even when a reload happens in between."""
     state, served = state_of(request), served_or_503(request)
     log_read(request, planner, "unit", unit_id)  # attempts count, as in the API
-    staff = state.snapshots.unit(served.info.snapshot_id, unit_id)
+    staff = service.unit_staff(state, served, unit_id, planner.key)
     if not staff:
         raise PageProblem(404, "error.not_found", detail=unit_id)
     t = Translator(lang_of(request))

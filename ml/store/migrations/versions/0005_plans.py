@@ -50,9 +50,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_plans_unit_id_created_at", "plans", ["unit_id", "created_at"])
     op.create_index("ix_plans_agency_id", "plans", ["agency_id"])
-    op.create_index(
-        "uq_plans_lineage_id_version", "plans", ["lineage_id", "version"], unique=True
-    )
+    op.create_index("uq_plans_lineage_id_version", "plans", ["lineage_id", "version"], unique=True)
     op.create_table(
         "plan_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -63,7 +61,9 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("at", UTC_TIME, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_plan_events"),
-        sa.ForeignKeyConstraint(["plan_id"], ["plans.plan_id"], name="fk_plan_events_plan_id_plans"),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["plans.plan_id"], name="fk_plan_events_plan_id_plans"
+        ),
         sa.CheckConstraint(
             "status IN ('draft', 'proposed', 'approved', 'returned')",
             name="ck_plan_events_status_known",
