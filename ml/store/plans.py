@@ -191,7 +191,7 @@ class Plans:
         except UnknownPlanError:
             return None
 
-    def list(
+    def listing(
         self,
         *,
         unit_id: str | None = None,

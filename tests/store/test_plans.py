@@ -119,11 +119,11 @@ def test_moves_outside_the_trail_are_refused(
 def test_listing_by_unit_and_agency(plans: Plans) -> None:
     mine = save(plans, unit_id="U-LIST", agency_id="BKN")
     other = save(plans, unit_id="U-OTHER", agency_id="KEMENKES")
-    found, total = plans.list(unit_id="U-LIST")
+    found, total = plans.listing(unit_id="U-LIST")
     assert [p.plan_id for p in found] == [mine.plan_id] and total == 1
-    scoped, _ = plans.list(agencies=["KEMENKES"])
+    scoped, _ = plans.listing(agencies=["KEMENKES"])
     assert [p.plan_id for p in scoped] == [other.plan_id]
-    assert plans.list(agencies=[])[1] == 0
+    assert plans.listing(agencies=[])[1] == 0
 
 
 @pytest.mark.parametrize(

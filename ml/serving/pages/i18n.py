@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ml.features.labels import FEATURE_LABELS
+from ml.serving.pages.plan_texts import PLAN_EN, PLAN_ID
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -704,6 +705,8 @@ _EN: dict[str, str] = {
     "box.9": "promote and retain, succession pool, award",
 }
 
+_ID.update(PLAN_ID)  # saved plans: ml/serving/pages/plan_texts.py
+_EN.update(PLAN_EN)
 STRINGS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
 
 # The unit plan's sentences (:mod:`ml.recommend.notes`) in Bahasa Indonesia, by code. English
