@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ml.errors import InputError
+from ml.store.database import make_engine, migrate, session_factory
 from ml.store.models import PlanDocument, PlanEvent
 from ml.store.repository import utc_now
 
@@ -107,6 +108,12 @@ class Plans:
     ) -> None:
         self._sessions = sessions
         self._clock = now
+
+    @classmethod
+    def from_url(cls, url: str, *, upgrade: bool = True) -> Plans:
+        if upgrade:
+            migrate(url)
+        return cls(session_factory(make_engine(url)))
 
     def _now(self) -> datetime:
         value = self._clock()
