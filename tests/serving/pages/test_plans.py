@@ -28,7 +28,8 @@ def save_plan(client: TestClient, unit: str, **fields: object) -> str:
     """Post the unit's plan form; the answer is a 303 to the saved plan's page: its id."""
     token = csrf_of(client.get(f"/unit/{unit}").text)
     answer = client.post(
-        f"/unit/{unit}/rencana", data={**FORM, "budget_idr": "50 juta", **fields, "csrf_token": token}
+        f"/unit/{unit}/rencana",
+        data={**FORM, "budget_idr": "50 juta", **fields, "csrf_token": token},
     )
     assert answer.status_code == 303, answer.text[-2000:]
     location = answer.headers["location"]
