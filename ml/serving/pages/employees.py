@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ml.contract.names import nip_query
 from ml.serving import scope, service
-from ml.serving.pages import charts
+from ml.serving.pages import charts, reasons
 from ml.serving.pages.i18n import Translator
 from ml.serving.pages.session import Session
 from ml.serving.pages.web import (
@@ -171,7 +171,8 @@ def _waterfalls(recommended: dict[str, Any], t: Translator) -> list[tuple[dict[s
                 "lowers": t("wf.lowers"),
             },
         )
-        out.append((c, chart))
+        # the same reasons in sentences: the chart's bars alone say little to a planner
+        out.append((c | {"sentences": [reasons.sentence(r, t) for r in c["reasons"]]}, chart))
     return out
 
 

@@ -99,6 +99,10 @@ PLAN_ID: dict[str, str] = {
     "compare.pick": "Pilih dua rencana dari unit yang sama untuk dibandingkan.",
     "compare.other_unit": "Kedua rencana harus dari unit kerja yang sama.",
     "error.plan_not_found": "Rencana tidak ditemukan.",
+    "emp.programs_ranked": "Program diurutkan menurut perkiraan kesenjangan yang tertutup per "
+    "rupiah: peluang kebutuhan pada kompetensi yang disasar dikali kenaikan level yang "
+    "diharapkan dari program itu (dari riwayat pelatihan), dibagi biayanya.",
+    "nav.skip": "Langsung ke isi halaman",
 }
 
 PLAN_EN: dict[str, str] = {
@@ -195,4 +199,8 @@ PLAN_EN: dict[str, str] = {
     "compare.pick": "Pick two plans of the same unit to compare.",
     "compare.other_unit": "Both plans must be of the same unit.",
     "error.plan_not_found": "No such plan.",
+    "emp.programs_ranked": "Programmes are ranked by the expected gap closed per rupiah: the "
+    "need probability of the competencies they target times the level gain expected from the "
+    "programme (from training history), divided by its cost.",
+    "nav.skip": "Skip to content",
 }
