@@ -51,9 +51,9 @@ PLAN_ID: dict[str, str] = {
     "nav.plans": "Rencana",
     "plan.actions": "Tindakan",
     "plan.note": "Catatan (wajib bila dikembalikan)",
-    "plan.do.proposed": "Ajukan untuk disetujui",
-    "plan.do.approved": "Setujui",
-    "plan.do.returned": "Kembalikan",
+    "plan_do.proposed": "Ajukan untuk disetujui",
+    "plan_do.approved": "Setujui",
+    "plan_do.returned": "Kembalikan",
     "plan.own": "Anda menyusun rencana ini: persetujuan atau pengembalian harus oleh perencana "
     "lain (prinsip empat mata).",
     "plan.final": "Rencana ini sudah disetujui dan tidak dapat diubah lagi; buat versi baru "
@@ -68,12 +68,12 @@ PLAN_ID: dict[str, str] = {
     "plan.compare_with": "Bandingkan dengan",
     "plan.compare": "Bandingkan",
     "plan.of_unit": "Unit kerja",
-    "plan.moved.proposed": "Rencana diajukan.",
-    "plan.moved.approved": "Rencana disetujui.",
-    "plan.moved.returned": "Rencana dikembalikan.",
+    "plan_moved.proposed": "Rencana diajukan.",
+    "plan_moved.approved": "Rencana disetujui.",
+    "plan_moved.returned": "Rencana dikembalikan.",
     "plan.refused": "Tindakan ditolak: {detail}",
     "plan.four_eyes": "penyusun rencana tidak dapat menyetujui atau mengembalikan rencananya "
-    "sendiri; perencana lain yang harus melakukannya",
+    "sendiri; perencana lain yang harus melakukannya (prinsip empat mata)",
     "plan.bad_move": "rencana berstatus {status} tidak dapat menjadi {target}",
     "plan.need_note": "tuliskan alasan pengembalian pada catatan",
     "plan.version_of": "versi {version}",
@@ -90,9 +90,9 @@ PLAN_ID: dict[str, str] = {
     "compare.summary": "{gains} pegawai mendapat tempat lebih banyak di B, {loses} lebih "
     "sedikit, {changes} mendapat program lain dalam jumlah yang sama.",
     "compare.same": "Kedua rencana menempatkan orang yang sama pada program yang sama.",
-    "compare.change.gains": "bertambah",
-    "compare.change.loses": "berkurang",
-    "compare.change.changes": "berganti program",
+    "compare_change.gains": "bertambah",
+    "compare_change.loses": "berkurang",
+    "compare_change.changes": "berganti program",
     "compare.change": "Perubahan",
     "compare.in_a": "Program di A",
     "compare.in_b": "Program di B",
@@ -103,6 +103,9 @@ PLAN_ID: dict[str, str] = {
     "rupiah: peluang kebutuhan pada kompetensi yang disasar dikali kenaikan level yang "
     "diharapkan dari program itu (dari riwayat pelatihan), dibagi biayanya.",
     "nav.skip": "Langsung ke isi halaman",
+    "unit.heatmap_table": "Nilai peta kebutuhan dalam tabel",
+    "unit.heatmap_table_help": "Angka: peluang kebutuhan pelatihan (0 sampai 1). Tanda •: "
+    "kesenjangan yang diketahui menurut aturan. —: kompetensi tidak dipersyaratkan.",
 }
 
 PLAN_EN: dict[str, str] = {
@@ -153,9 +156,9 @@ PLAN_EN: dict[str, str] = {
     "nav.plans": "Plans",
     "plan.actions": "Actions",
     "plan.note": "Note (required when returning)",
-    "plan.do.proposed": "Propose for approval",
-    "plan.do.approved": "Approve",
-    "plan.do.returned": "Return",
+    "plan_do.proposed": "Propose for approval",
+    "plan_do.approved": "Approve",
+    "plan_do.returned": "Return",
     "plan.own": "You drew up this plan: another planner must approve or return it (four-eyes).",
     "plan.final": "This plan is approved and can no longer change; make a new version if it "
     "needs a change.",
@@ -169,11 +172,12 @@ PLAN_EN: dict[str, str] = {
     "plan.compare_with": "Compare with",
     "plan.compare": "Compare",
     "plan.of_unit": "Unit",
-    "plan.moved.proposed": "The plan is proposed.",
-    "plan.moved.approved": "The plan is approved.",
-    "plan.moved.returned": "The plan is returned.",
+    "plan_moved.proposed": "The plan is proposed.",
+    "plan_moved.approved": "The plan is approved.",
+    "plan_moved.returned": "The plan is returned.",
     "plan.refused": "Refused: {detail}",
-    "plan.four_eyes": "a plan's author cannot approve or return it; another planner must",
+    "plan.four_eyes": "a plan's author cannot approve or return it; another planner must "
+    "(four-eyes)",
     "plan.bad_move": "a {status} plan cannot become {target}",
     "plan.need_note": "write why the plan is returned in the note",
     "plan.version_of": "version {version}",
@@ -190,9 +194,9 @@ PLAN_EN: dict[str, str] = {
     "compare.summary": "{gains} employees get more places in B, {loses} fewer, {changes} "
     "other programmes in the same number.",
     "compare.same": "Both plans place the same people in the same programmes.",
-    "compare.change.gains": "more",
-    "compare.change.loses": "fewer",
-    "compare.change.changes": "other programmes",
+    "compare_change.gains": "more",
+    "compare_change.loses": "fewer",
+    "compare_change.changes": "other programmes",
     "compare.change": "Change",
     "compare.in_a": "Programmes in A",
     "compare.in_b": "Programmes in B",
@@ -203,4 +207,7 @@ PLAN_EN: dict[str, str] = {
     "need probability of the competencies they target times the level gain expected from the "
     "programme (from training history), divided by its cost.",
     "nav.skip": "Skip to content",
+    "unit.heatmap_table": "The heat-map's values as a table",
+    "unit.heatmap_table_help": "Numbers: the training-need probability (0 to 1). •: a gap "
+    "known by the rules. —: the competency is not required.",
 }

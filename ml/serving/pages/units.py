@@ -332,6 +332,7 @@ def _unit(
             "nips": nips,
             "employees": len(staff),
             "heatmap": heatmap,
+            "grid": grid,
             "minimum": minimum,
             "shortfall": _shortfall(development),
             "year": years[-1]["year"],
