@@ -55,9 +55,11 @@ class Interval:
 
 
 def _svg(width: float, height: float, label: str, body: list[str], css: str) -> Markup:
+    # an image may not hold links (axe: nested-interactive): a chart with links is a group
+    role = "group" if any("<a " in part for part in body) else "img"
     return Markup(
         f'<svg class="chart {css}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(label)}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="{role}" aria-label="{escape(label)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(label)}</title>'
         + "".join(body)
         + "</svg>"
