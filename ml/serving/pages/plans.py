@@ -160,6 +160,7 @@ def _show(
             "others": [o for o in others if o.plan_id != record.plan_id],
             "done": done,
             "refused": refused,
+            "result_heading": False,  # the section's own heading says it
             "t": t,
         },
         status=status,
