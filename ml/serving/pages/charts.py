@@ -430,9 +430,17 @@ def calibration(
 # --- the 9-box and the JP minimum ---------------------------------------------------------------
 
 
-def nine_box(box: int | None, *, title: str, performance: str, potential: str) -> Markup:
+def nine_box(
+    box: int | None,
+    *,
+    title: str,
+    performance: str,
+    potential: str,
+    describe: Callable[[int, str, str], str] | None = None,
+) -> Markup:
     """PermenPAN-RB 3/2020's talent grid (performance up, potential right) with ``box``
-    highlighted; the talent pool (7–9) outlined."""
+    highlighted; the talent pool (7–9) outlined. ``describe(box, rating, potential)`` words
+    each box's tooltip (default: the codes)."""
     cell, left, top = 48.0, 34.0, 6.0
     regulation = PERMENPANRB_3_2020
     body: list[str] = []
@@ -444,7 +452,12 @@ def nine_box(box: int | None, *, title: str, performance: str, potential: str) -
                 css += " pool"
             if number == box:
                 css += " current"
-            tip = f"{number}: {rating.value} / {Potential(potential_level).value}"
+            level = Potential(potential_level).value
+            tip = (
+                describe(number, rating.value, level)
+                if describe
+                else f"{number}: {rating.value} / {level}"
+            )
             body.append(_rect(left + c * cell, top + r * cell, cell, cell, css, tip))
             body.append(
                 _text(

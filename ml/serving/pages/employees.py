@@ -107,6 +107,9 @@ def employee_page(
                 title=t("emp.talent"),
                 performance=t("emp.performance"),
                 potential=t("emp.potential"),
+                describe=lambda box, rating, level: t(
+                    "emp.box_tip", box=box, performance=t.code(rating), potential=t.code(level)
+                ),
             ),
             "jp_charts": [
                 (

@@ -103,6 +103,7 @@ PLAN_ID: dict[str, str] = {
     "rupiah: peluang kebutuhan pada kompetensi yang disasar dikali kenaikan level yang "
     "diharapkan dari program itu (dari riwayat pelatihan), dibagi biayanya.",
     "nav.skip": "Langsung ke isi halaman",
+    "emp.box_tip": "Kotak {box}: kinerja {performance}, potensi {potential}",
     "unit.heatmap_table": "Nilai peta kebutuhan dalam tabel",
     "unit.heatmap_table_help": "Angka: peluang kebutuhan pelatihan (0 sampai 1). Tanda •: "
     "kesenjangan yang diketahui menurut aturan. —: kompetensi tidak dipersyaratkan.",
@@ -207,6 +208,7 @@ PLAN_EN: dict[str, str] = {
     "need probability of the competencies they target times the level gain expected from the "
     "programme (from training history), divided by its cost.",
     "nav.skip": "Skip to content",
+    "emp.box_tip": "Box {box}: performance {performance}, potential {potential}",
     "unit.heatmap_table": "The heat-map's values as a table",
     "unit.heatmap_table_help": "Numbers: the training-need probability (0 to 1). •: a gap "
     "known by the rules. —: the competency is not required.",
