@@ -867,7 +867,11 @@ class Translator:
         if value is None:
             return "—"
         if isinstance(value, str):
-            return value
+            # stored profiles keep ISO dates as text: "2026-01-01" reads as a date too
+            try:
+                value = date.fromisoformat(value[:10])
+            except ValueError:
+                return value
         months = MONTHS_ID if self.lang == "id" else MONTHS_EN
         day = f"{value.day} {months[value.month - 1]} {value.year}"
         if isinstance(value, datetime):

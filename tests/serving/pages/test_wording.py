@@ -65,3 +65,9 @@ def test_the_heat_maps_values_are_in_a_table(as_role: AsRole, home: Home) -> Non
     table = re.search(r'id="heatmap-values".*?</details>', page, re.S)
     assert table is not None
     assert re.search(r'<td class="num">0,\d\d( •)?</td>', table.group(0))
+
+
+def test_iso_dates_from_the_store_read_as_dates() -> None:
+    assert ID.date("2022-12-10") == "10 Desember 2022"
+    assert EN.date("2026-01-01") == "1 January 2026"
+    assert ID.date("2025") == "2025"  # not a date: as it is
