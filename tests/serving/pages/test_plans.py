@@ -170,3 +170,24 @@ def test_a_planner_bound_to_another_agency_sees_none_of_it(
     insider = TestClient(app, follow_redirects=False)
     log_in(insider, insider_key.key)
     assert insider.get(f"/rencana/{plan_id}").status_code == 200
+
+
+def test_the_plan_pages_are_in_bahasa(as_role: AsRole, home: Home) -> None:
+    from tests.serving.pages.test_bahasa import english_in
+
+    client = as_role("planner")
+    first = save_plan(client, home.largest_unit)
+    second = save_plan(client, home.largest_unit, budget_idr="10 juta", parent_id=first)
+    move(client, first, "proposed")
+    for path in (
+        f"/rencana/{first}",
+        f"/rencana/{second}",
+        "/rencana",
+        f"/rencana/banding?a={first}&b={second}",
+        f"/unit/{home.largest_unit}?dari={first}",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert english_in(page.text) == set(), path
+    refused = move(client, first, "approved")
+    assert english_in(refused.text) == set()  # type: ignore[attr-defined]
