@@ -869,9 +869,10 @@ class Translator:
         if isinstance(value, str):
             # stored profiles keep ISO dates as text: "2026-01-01" reads as a date too
             try:
-                value = date.fromisoformat(value[:10])
+                parsed = date.fromisoformat(value[:10])
             except ValueError:
                 return value
+            return self.date(parsed)
         months = MONTHS_ID if self.lang == "id" else MONTHS_EN
         day = f"{value.day} {months[value.month - 1]} {value.year}"
         if isinstance(value, datetime):
