@@ -128,7 +128,7 @@ def test_a_planners_day(
     other.get_by_role("button", name="Setujui").click()
     expect(other.locator(".notice.ok")).to_contain_text("disetujui")
     other.context.close()
-    page.goto(f"/rencana/{first}")  # the refused answer was a POST's: open the plan again
+    page.reload()  # post/redirect/get: the refusal was a redirect, a refresh re-sends nothing
     expect(page.locator("#plan-status")).to_contain_text("Budi Santoso")
 
     # 8. XLSX and PDF, their totals against the saved plan

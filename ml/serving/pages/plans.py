@@ -7,6 +7,7 @@ every address a form posts to answers a GET with that page too: no "Method Not A
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -37,6 +38,8 @@ router = APIRouter(include_in_schema=False)
 Planner = Annotated[Session, Depends(needs(Permission.PLAN_UNITS))]
 PlanId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 PER_PAGE = 25
+# why a step was refused, as the redirect after it names it (?ditolak=)
+REFUSED_FOUR_EYES, REFUSED_NOTE, REFUSED_MOVE = "empat-mata", "catatan", "langkah"
 
 
 def _plan(request: Request, planner: Session, plan_id: str) -> PlanRecord:
@@ -117,10 +120,23 @@ def plan_page(
     planner: Planner,
     plan_id: PlanId,
     selesai: Annotated[str, Query(max_length=20)] = "",
+    ditolak: Annotated[str, Query(max_length=20)] = "",
+    ke: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    """One saved plan; ``?selesai=STATUS`` says the step just taken."""
+    """One saved plan; ``?selesai=STATUS`` says the step just taken, ``?ditolak=WHY&ke=STATUS``
+    why a step was refused (the action redirects here either way: a refresh re-sends nothing)."""
     record = _plan(request, planner, plan_id)
-    return _show(request, planner, record, done=selesai if selesai in STATUSES else None)
+    t = Translator(lang_of(request))
+    refused = None
+    if ditolak == REFUSED_FOUR_EYES:
+        refused = t("plan.four_eyes")
+    elif ditolak == REFUSED_NOTE:
+        refused = t("plan.need_note")
+    elif ditolak == REFUSED_MOVE and ke in STATUSES:
+        refused = t("plan.bad_move", status=t(f"status.{record.status}"), target=t(f"status.{ke}"))
+    return _show(
+        request, planner, record, done=selesai if selesai in STATUSES else None, refused=refused
+    )
 
 
 def _show(
@@ -130,7 +146,6 @@ def _show(
     *,
     done: str | None = None,
     refused: str | None = None,
-    status: int = 200,
 ) -> Response:
     t = Translator(lang_of(request))
     result = record.result
@@ -163,7 +178,6 @@ def _show(
             "result_heading": False,  # the section's own heading says it
             "t": t,
         },
-        status=status,
         session=planner,
     )
 
@@ -180,20 +194,19 @@ def move_plan(
     """Propose, approve or return the plan (approve and return: not its author); then back to
     the plan's page."""
     check_csrf(planner, csrf_token)
-    record = _plan(request, planner, plan_id)
-    t = Translator(lang_of(request))
+    _plan(request, planner, plan_id)
     try:
         planning.move(state_of(request), plan_id, status, planner.key, note)
     except FourEyesError:
-        return _show(request, planner, record, refused=t("plan.four_eyes"), status=403)
+        why = f"ditolak={REFUSED_FOUR_EYES}"
     except PlanStoreError as error:
         if str(error).startswith("note"):
-            detail = t("plan.need_note")
+            why = f"ditolak={REFUSED_NOTE}"
         else:
-            shown = t(f"status.{status}") if status in STATUSES else status[:20]
-            detail = t("plan.bad_move", status=t(f"status.{record.status}"), target=shown)
-        return _show(request, planner, record, refused=detail, status=409)
-    return RedirectResponse(f"/rencana/{plan_id}?selesai={status}", status_code=303)
+            why = f"ditolak={REFUSED_MOVE}&ke={quote(status[:20], safe='')}"
+    else:
+        why = f"selesai={status}"
+    return RedirectResponse(f"/rencana/{plan_id}?{why}", status_code=303)
 
 
 @router.get("/rencana/{plan_id}/status")
