@@ -645,16 +645,21 @@ app.add_typer(keys_app, name="keys")
 def keys_create(
     role: Annotated[str, typer.Option(help="planner | committee | data-scientist | admin")],
     name: Annotated[str | None, typer.Option(help="whose key, or what for")] = None,
+    agency: Annotated[
+        list[str] | None,
+        typer.Option(help="bind the key to this agency (repeatable): it sees no other"),
+    ] = None,
 ) -> None:
     """Make a key; the key itself is printed alone on the last line and never again."""
     from ml.store.keys import ApiKeyError, Keys
 
     try:
-        made = Keys.from_url(get_settings().store_url).create(role, name or role)
+        made = Keys.from_url(get_settings().store_url).create(role, name or role, agency or None)
     except ApiKeyError as e:
         raise _fail(str(e), 2) from None
+    bound = f", agencies {', '.join(made.info.agencies)}" if made.info.agencies else ""
     err_console.print(
-        f"key {made.info.key_id} for role {made.info.role} ({made.info.name}); "
+        f"key {made.info.key_id} for role {made.info.role} ({made.info.name}{bound}); "
         "keep it secret, it is shown only now:"
     )
     typer.echo(made.key)
@@ -667,9 +672,9 @@ def keys_list() -> None:
 
     rows = Keys.from_url(get_settings().store_url).all()
     frame = pd.DataFrame(
-        [(k.key_id, k.role, k.name, f"{k.created_at:%Y-%m-%d %H:%M}",
+        [(k.key_id, k.role, k.name, ";".join(k.agencies or ()), f"{k.created_at:%Y-%m-%d %H:%M}",
           "" if k.revoked_at is None else f"{k.revoked_at:%Y-%m-%d %H:%M}") for k in rows],
-        columns=["key_id", "role", "name", "created", "revoked"],
+        columns=["key_id", "role", "name", "agencies", "created", "revoked"],
     )  # fmt: skip
     console.print(frame_table(frame, f"{len(rows)} API keys"))
 

@@ -141,6 +141,27 @@ def test_keys_create_prints_the_key_last_and_stores_only_its_hash(
     assert revoked.exit_code == 0 and after is None
 
 
+def test_keys_create_binds_a_planner_to_agencies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TALENTA_HOME", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        made = runner.invoke(
+            app, ["keys", "create", "--role", "planner", "--agency", "BKN", "--agency", "kemenkes"]
+        )
+        key = made.stdout.strip().splitlines()[-1]
+        info = Keys.from_url(get_settings().store_url).authenticate(key)
+        listed = runner.invoke(app, ["keys", "list"])
+        empty = runner.invoke(app, ["keys", "create", "--role", "planner", "--agency", " "])
+    finally:
+        get_settings.cache_clear()
+    assert made.exit_code == 0, made.output
+    assert info is not None and info.agencies == ("BKN", "KEMENKES")
+    assert "BKN;KEMENKES" in listed.output
+    assert empty.exit_code == 2 and "agency" in empty.output
+
+
 def test_user_errors_are_one_line_never_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

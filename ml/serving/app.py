@@ -16,7 +16,7 @@ from ml.recommend.plan import PlanError
 from ml.serving import docs, pages
 from ml.serving.errors import printable, validation_error
 from ml.serving.guard import BodyGuard
-from ml.serving.routes import committee, employees, fairness, health, models, units
+from ml.serving.routes import committee, employees, fairness, health, models, plans, units
 from ml.serving.service import NotFound
 from ml.serving.state import ServingState, build_state
 from ml.store import ReviewError
@@ -68,7 +68,7 @@ def create_app(
     )
     app.state.talenta = state
     app.state.settings = settings
-    for router in (health, employees, units, fairness, committee, models):
+    for router in (health, employees, units, plans, fairness, committee, models):
         app.include_router(router.router)
     pages.install(app)  # the HTML pages at /, /pegawai, /unit, /keadilan, /model; /static
     docs.install(app)

@@ -78,7 +78,12 @@ class Directory:
         return cls([_person(employee_id, unit_id, p) for employee_id, unit_id, p in rows])
 
     def search(
-        self, query: str = "", unit: str = "", page: int = 1, per_page: int = 20
+        self,
+        query: str = "",
+        unit: str = "",
+        page: int = 1,
+        per_page: int = 20,
+        agencies: frozenset[str] | None = None,
     ) -> Page[Person]:
         """People whose name or NIP matches ``query`` (every word of it), within ``unit`` (a
         unit id, or part of a unit's name) when given; best match first.
@@ -88,6 +93,8 @@ class Directory:
         word must begin a word of the name (or appear inside it, ranked lower); titles count
         as words, so ``dr.`` finds the doctors."""
         people: Iterable[Person] = self.people
+        if agencies is not None:  # a key bound to agencies (ml/serving/scope.py)
+            people = [p for p in people if p.agency_id in agencies]
         if unit.strip():
             units = self._matching_units(unit)
             people = (p for p in people if p.unit_id in units)
@@ -97,7 +104,12 @@ class Directory:
         return _page([p for _, p in ranked], page, per_page)
 
     def unit_list(
-        self, query: str = "", sort: UnitSort = "need", page: int = 1, per_page: int = 25
+        self,
+        query: str = "",
+        sort: UnitSort = "need",
+        page: int = 1,
+        per_page: int = 25,
+        agencies: frozenset[str] | None = None,
     ) -> Page[Unit]:
         """Units whose id, name or agency contains ``query``, sorted by ``sort`` (need: how many
         have a known gap, then their share; shortfall: JP lacking; headcount; name)."""
@@ -105,10 +117,13 @@ class Directory:
         units = [
             u
             for u in self.units
-            if not wanted
-            or wanted in _fold(u.unit_id)
-            or wanted in self._unit_names[u.unit_id]
-            or wanted in _fold(u.agency_id or "")
+            if (agencies is None or u.agency_id in agencies)
+            and (
+                not wanted
+                or wanted in _fold(u.unit_id)
+                or wanted in self._unit_names[u.unit_id]
+                or wanted in _fold(u.agency_id or "")
+            )
         ]
         keys: dict[str, Callable[[Unit], Any]] = {
             # how many people need training first; a unit of one head is not the neediest

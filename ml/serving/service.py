@@ -10,6 +10,7 @@ import pandas as pd
 
 from ml.recommend.plan import PlanLimits, plan_unit
 from ml.recommend.rank import rank_for_employee
+from ml.serving import scope
 from ml.serving.directory import Page
 from ml.serving.roles import Permission, allowed
 from ml.serving.state import Loaded, Served, ServingState
@@ -35,9 +36,12 @@ def page_of(found: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def employee(state: ServingState, served: Served, employee_id: str) -> EmployeeRecord:
+def employee(
+    state: ServingState, served: Served, employee_id: str, key: KeyInfo | None = None
+) -> EmployeeRecord:
+    """The employee's record; one outside ``key``'s agencies is not found (ml/serving/scope)."""
     record = state.snapshots.employee(served.info.snapshot_id, employee_id)
-    if record is None:
+    if record is None or not scope.sees(key, record.profile.get("agency_id")):
         raise NotFound(
             f"employee {employee_id!r} is not in the snapshot of {served.info.as_of:%Y-%m-%d}"
         )
@@ -102,12 +106,29 @@ def recommendations(
     }
 
 
+def unit_staff(
+    state: ServingState, served: Served, unit_id: str, key: KeyInfo | None = None
+) -> list[EmployeeRecord]:
+    """The unit's employees; a unit outside ``key``'s agencies has none (ml/serving/scope)."""
+    staff = state.snapshots.unit(served.info.snapshot_id, unit_id)
+    if staff and not scope.sees(key, staff[0].profile.get("agency_id")):
+        return []
+    return staff
+
+
 def unit_plan(
-    state: ServingState, served: Served, loaded: Loaded, unit_id: str, limits: PlanLimits
+    state: ServingState,
+    served: Served,
+    loaded: Loaded,
+    unit_id: str,
+    limits: PlanLimits,
+    key: KeyInfo | None = None,
 ) -> dict[str, Any]:
     """The unit's optimised plan (:func:`ml.recommend.plan.plan_unit`) from the snapshot."""
-    staff = state.snapshots.unit(served.info.snapshot_id, unit_id)
+    staff = unit_staff(state, served, unit_id, key)
     if not staff:
+        if scope.agencies(key) is not None:  # a bound key learns nothing of other agencies
+            raise NotFound(f"unit {unit_id!r} has no employees in the snapshot")
         largest = ", ".join(
             f"{u} ({n})" for u, n in state.snapshots.units(served.info.snapshot_id)[:5]
         )

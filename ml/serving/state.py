@@ -20,6 +20,7 @@ from ml.serving.directory import Directory
 from ml.serving.explain import NeedExplainer
 from ml.store import ReviewTrail, make_engine, migrate, session_factory
 from ml.store.keys import Keys
+from ml.store.plans import Plans
 from ml.store.snapshots import SnapshotInfo, Snapshots
 from ml.training.registry import (
     APPRAISAL_MODEL,
@@ -124,6 +125,7 @@ class ServingState:
     snapshots: Snapshots
     models: ModelSlot
     registry: Any  # MlflowClient, made once: MLflow's URIs are fixed for the process
+    plans: Plans
     _served: Served | None = None
     _checked: float = field(default=-1e9)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -219,4 +221,5 @@ def build_state(settings: Settings, alias: str = CHAMPION) -> ServingState:
         snapshots=Snapshots(sessions),
         models=models,
         registry=client,
+        plans=Plans(sessions),
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import queue
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,8 @@ class KeyInfo:
     name: str
     created_at: datetime
     revoked_at: datetime | None
+    # the agencies the key is bound to (ml/serving/scope.py); None: every agency
+    agencies: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,10 @@ class Keys:
             migrate(url)
         return cls(session_factory(make_engine(url)))
 
-    def create(self, role: str, name: str) -> NewKey:
+    def create(self, role: str, name: str, agencies: Sequence[str] | None = None) -> NewKey:
+        """A new key of ``role``; with ``agencies``, it sees only those agencies' employees,
+        units and plans."""
+        bound = _agencies(agencies)
         if role not in ROLES:
             raise ApiKeyError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         if not name.strip():
@@ -130,6 +136,7 @@ class Keys:
             name=name.strip(),
             created_at=self._now(),
             revoked_at=None,
+            agencies=None if bound is None else json.dumps(list(bound)),
         )
         with self._sessions.begin() as session:
             session.add(row)
@@ -337,7 +344,24 @@ class _AccessWriter:
 
 
 def _info(row: ApiKey) -> KeyInfo:
-    return KeyInfo(row.key_id, row.role, row.name, row.created_at, row.revoked_at)
+    bound = None if row.agencies is None else tuple(json.loads(row.agencies))
+    return KeyInfo(row.key_id, row.role, row.name, row.created_at, row.revoked_at, bound)
+
+
+def _agencies(agencies: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The agency ids a key is bound to, cleaned: upper-case codes, each once, in order."""
+    if agencies is None:
+        return None
+    cleaned: list[str] = []
+    for agency in agencies:
+        code = agency.strip().upper()
+        if not code or len(code) > 100 or not code.isprintable():
+            raise ApiKeyError(f"agency {agency!r}: give an agency id such as BKN")
+        if code not in cleaned:
+            cleaned.append(code)
+    if not cleaned:
+        raise ApiKeyError("agency: name at least one agency, or none to see every agency")
+    return tuple(cleaned)
 
 
 def _loggable(text: str) -> str:

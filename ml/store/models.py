@@ -179,6 +179,8 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a JSON list of agency ids the key is bound to (ml/serving/scope.py); null: every agency
+    agencies: Mapped[str | None] = mapped_column(Text)
 
 
 class AccessEntry(Base):
@@ -335,3 +337,51 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
     session_id: Mapped[str | None] = mapped_column(ForeignKey("committee_sessions.session_id"))
+class PlanDocument(Base):
+    """A saved unit plan: what the planner asked (budget, JP, pins, exclusions, hard minimum)
+    and what the optimiser answered. Never changed once saved: a change is a new version, whose
+    ``parent_id`` is the plan it was made from and whose ``lineage_id`` is the first version's."""
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        Index("ix_plans_unit_id_created_at", "unit_id", "created_at"),
+        Index("ix_plans_agency_id", "agency_id"),
+        Index("uq_plans_lineage_id_version", "lineage_id", "version", unique=True),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("length(trim(created_by)) > 0", name="author_given"),
+    )
+
+    plan_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lineage_id: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("plans.plan_id"))
+    agency_id: Mapped[str | None] = mapped_column(String(100))
+    unit_id: Mapped[str] = mapped_column(String(100))
+    unit_name: Mapped[str | None] = mapped_column(String(300))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_by_key: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PlanEvent(Base):
+    """One step of a plan's status trail (draft, proposed, approved, returned): who, when, and
+    a note. Append-only; a plan's status is its latest event."""
+
+    __tablename__ = "plan_events"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'proposed', 'approved', 'returned')", name="status_known"
+        ),
+        CheckConstraint("length(trim(actor)) > 0", name="actor_given"),
+        Index("ix_plan_events_plan_id_id", "plan_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.plan_id"))
+    status: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_key: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ml.store import ReviewTrail
-from ml.store.keys import ROLES
+from ml.store.keys import ROLES, Keys
+from ml.store.plans import Actor, Plans
 from tests.serving.conftest import Home
 
 Call = Callable[[TestClient, dict[str, str], dict[str, Any]], httpx.Response]
@@ -34,6 +35,15 @@ ROUTES: dict[str, Call] = {
     ),
     "models": lambda c, h, x: c.get("/api/v1/models", headers=h),
     "reload": lambda c, h, x: c.post("/api/v1/models/reload", headers=h),
+    "create-plan": lambda c, h, x: c.post(
+        "/api/v1/plans", headers=h, json={"unit_id": x["unit"], "budget_idr": 2e6}
+    ),
+    "plans": lambda c, h, x: c.get("/api/v1/plans", headers=h),
+    "plan": lambda c, h, x: c.get(f"/api/v1/plans/{x['plan']}", headers=h),
+    "compare-plans": lambda c, h, x: c.get(
+        f"/api/v1/plans/{x['plan']}/compare/{x['plan']}", headers=h
+    ),
+    "export-plan": lambda c, h, x: c.get(f"/api/v1/plans/{x['plan']}/export", headers=h),
 }
 
 #                    planner  committee  data-scientist  admin
@@ -47,6 +57,11 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "review":          (403,    201,       403,            403),
     "models":          (403,    403,       200,            200),
     "reload":          (403,    403,       200,            200),
+    "create-plan":     (201,    403,       403,            201),
+    "plans":           (200,    403,       403,            200),
+    "plan":            (200,    403,       403,            200),
+    "compare-plans":   (200,    403,       403,            200),
+    "export-plan":     (200,    403,       403,            200),
 }  # fmt: skip
 COLUMNS = ("planner", "committee", "data-scientist", "admin")
 CASES = [
@@ -65,7 +80,20 @@ def test_the_table_covers_every_role_and_route() -> None:
 def subjects(home: Home, employee_id: str, unit_id: str) -> dict[str, Any]:
     flag = ReviewTrail.from_url(home.settings.store_url, upgrade=False).flags(limit=1).items[0]
     name = home.records[employee_id].profile["name"]
-    return {"employee": employee_id, "unit": unit_id, "flag": flag.flag_id, "name": name}
+    # a saved plan of the unit, made by a planner key of its own
+    planner = Keys.from_url(home.settings.store_url).create("planner", "role matrix")
+    plan = Plans.from_url(home.settings.store_url).save(
+        unit_id=unit_id, agency_id=None, unit_name=None, inputs={"budget_idr": 1e6},
+        result={"assignments": [], "total_cost": 0.0},
+        author=Actor("role matrix", planner.info.key_id),
+    )  # fmt: skip
+    return {
+        "employee": employee_id,
+        "unit": unit_id,
+        "flag": flag.flag_id,
+        "name": name,
+        "plan": plan.plan_id,
+    }
 
 
 @pytest.mark.parametrize(("route", "role", "status"), CASES)

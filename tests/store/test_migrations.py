@@ -21,7 +21,8 @@ TRAIL_TABLES = {"audit_runs", "flags", "flag_observations", "reviews"}
 SERVICE_TABLES = {"api_keys", "access_log", "snapshots", "snapshot_employees", "snapshot_programs"}
 SESSION_TABLES = {"ended_sessions"}
 COMMITTEE_TABLES = {"committee_sessions", "session_reviews", "adjustments", "follow_ups"}
-STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | COMMITTEE_TABLES
+PLAN_TABLES = {"plans", "plan_events"}
+STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | COMMITTEE_TABLES | PLAN_TABLES
 
 
 def tables(url: str) -> set[str]:
@@ -37,7 +38,7 @@ def test_migrate_creates_the_tables_and_downgrade_removes_them(store_url: str) -
     assert tables(store_url) == STORE_TABLES | {"alembic_version"}
     migrate(store_url)  # already at head: nothing to do
     downgrade(store_url, "0003")
-    assert tables(store_url) == STORE_TABLES - COMMITTEE_TABLES | {"alembic_version"}
+    assert tables(store_url) == TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | {"alembic_version"}
     downgrade(store_url, "0002")
     assert tables(store_url) == TRAIL_TABLES | SERVICE_TABLES | {"alembic_version"}
     downgrade(store_url, "0001")
@@ -74,6 +75,10 @@ def test_the_indexes_are_there(engine: Engine) -> None:
         ("session_reviews", "ix_session_reviews_session_id", ("session_id",)),
         ("adjustments", "ix_adjustments_employee_id_period", ("employee_id", "period")),
         ("follow_ups", "ix_follow_ups_flag_id", ("flag_id",)),
+        ("plans", "ix_plans_unit_id_created_at", ("unit_id", "created_at")),
+        ("plans", "ix_plans_agency_id", ("agency_id",)),
+        ("plans", "uq_plans_lineage_id_version", ("lineage_id", "version")),
+        ("plan_events", "ix_plan_events_plan_id_id", ("plan_id", "id")),
         (
             "snapshot_employees",
             "ix_snapshot_employees_snapshot_id_unit_id",

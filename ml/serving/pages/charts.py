@@ -55,9 +55,11 @@ class Interval:
 
 
 def _svg(width: float, height: float, label: str, body: list[str], css: str) -> Markup:
+    # an image may not hold links (axe: nested-interactive): a chart with links is a group
+    role = "group" if any("<a " in part for part in body) else "img"
     return Markup(
         f'<svg class="chart {css}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(label)}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="{role}" aria-label="{escape(label)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(label)}</title>'
         + "".join(body)
         + "</svg>"
@@ -78,6 +80,32 @@ def _rect(x: float, y: float, w: float, h: float, css: str, title: str) -> str:
 
 def _line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
     return f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" class="{css}"/>'
+
+
+WRAP_CHARS = 46  # characters of a waterfall label per line (12 px text in 330 px)
+LINE_PX = 14
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """``text`` in lines of at most ``chars`` characters, broken between words (a word longer
+    than a line gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _lines(x: float, top: float, bottom: float, lines: list[str], css: str, anchor: str) -> str:
+    """Lines of text centred between ``top`` and ``bottom``, one ``tspan`` each."""
+    first = (top + bottom) / 2 - LINE_PX * (len(lines) - 1) / 2 + 4
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + k * LINE_PX:.1f}">{escape(line)}</tspan>'
+        for k, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}" class="{css}">{spans}</text>'
 
 
 def _shorten(text: str, chars: int) -> str:
@@ -292,9 +320,16 @@ def waterfall(
     ticks = nice_ticks(min(0.0, *ends), max(0.0, *ends), 5)
     x = _scale(ticks[0], ticks[-1], label_w, label_w + plot_w)
     body: list[str] = []
+    # a reason's label is never cut (its value is part of it): a long one wraps onto more lines
+    # and its row grows to hold them
+    wrapped = [_wrap(text, WRAP_CHARS) for text, *_ in rows]
+    tops = [8.0]
+    for lines in wrapped:
+        tops.append(tops[-1] + max(ROW_PX, LINE_PX * len(lines) + 8))
     for i, (text, start, end, css, note) in enumerate(rows):
-        y = 8 + i * ROW_PX
-        body.append(_text(label_w - 8, y + 15, _shorten(text, 50), "label", "end"))
+        extra = tops[i + 1] - tops[i] - ROW_PX
+        y = tops[i] + extra / 2  # the bar in the middle of its row
+        body.append(_lines(label_w - 8, tops[i], tops[i + 1], wrapped[i], "label", "end"))
         change = end - start
         tip = f"{text}: {_number(change)}" if css != "total" else f"{text}: {end:.2f}"
         body.append(
@@ -308,7 +343,7 @@ def waterfall(
             body.append(_text(label_w + plot_w + value_w - 6, y + 15, note, "value strong"))
         if 0 < i < len(rows) - 1:
             body.append(_line(x(start), y - 2, x(start), y + 4, "connector"))
-    axis_y = 8 + ROW_PX * len(rows) + 4
+    axis_y = tops[-1] + 4
     body += _axis(ticks, x, axis_y, 4)
     body.append(_line(x(0), 4, x(0), axis_y, "zero"))
     lx = label_w
@@ -410,9 +445,17 @@ def calibration(
 # --- the 9-box and the JP minimum ---------------------------------------------------------------
 
 
-def nine_box(box: int | None, *, title: str, performance: str, potential: str) -> Markup:
+def nine_box(
+    box: int | None,
+    *,
+    title: str,
+    performance: str,
+    potential: str,
+    describe: Callable[[int, str, str], str] | None = None,
+) -> Markup:
     """PermenPAN-RB 3/2020's talent grid (performance up, potential right) with ``box``
-    highlighted; the talent pool (7–9) outlined."""
+    highlighted; the talent pool (7–9) outlined. ``describe(box, rating, potential)`` words
+    each box's tooltip (default: the codes)."""
     cell, left, top = 48.0, 34.0, 6.0
     regulation = PERMENPANRB_3_2020
     body: list[str] = []
@@ -424,7 +467,12 @@ def nine_box(box: int | None, *, title: str, performance: str, potential: str) -
                 css += " pool"
             if number == box:
                 css += " current"
-            tip = f"{number}: {rating.value} / {Potential(potential_level).value}"
+            level = Potential(potential_level).value
+            tip = (
+                describe(number, rating.value, level)
+                if describe
+                else f"{number}: {rating.value} / {level}"
+            )
             body.append(_rect(left + c * cell, top + r * cell, cell, cell, css, tip))
             body.append(
                 _text(

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ml.contract.names import nip_query
-from ml.serving import service
-from ml.serving.pages import charts
+from ml.serving import scope, service
+from ml.serving.pages import charts, reasons
 from ml.serving.pages.i18n import Translator
 from ml.serving.pages.session import Session
 from ml.serving.pages.web import (
@@ -62,7 +62,11 @@ def find(
     log_read(request, reader, "employee-search", asked[:200] or None)
     searched = bool(q.strip() or unit.strip())
     found = (
-        state_of(request).directory(served).search(q, unit, number, PER_PAGE) if searched else None
+        state_of(request)
+        .directory(served)
+        .search(q, unit, number, PER_PAGE, scope.agencies(reader.key))
+        if searched
+        else None
     )
     return render(
         request,
@@ -81,7 +85,7 @@ def employee_page(
     state, served = state_of(request), served_or_503(request)
     log_read(request, reader, "employee", employee_id)  # attempts count, as in the API
     try:
-        record = service.employee(state, served, employee_id)
+        record = service.employee(state, served, employee_id, reader.key)
     except service.NotFound as error:
         raise PageProblem(404, "error.not_found", detail=str(error)) from None
     t = Translator(lang_of(request))
@@ -103,6 +107,9 @@ def employee_page(
                 title=t("emp.talent"),
                 performance=t("emp.performance"),
                 potential=t("emp.potential"),
+                describe=lambda box, rating, level: t(
+                    "emp.box_tip", box=box, performance=t.code(rating), potential=t.code(level)
+                ),
             ),
             "jp_charts": [
                 (
@@ -167,7 +174,8 @@ def _waterfalls(recommended: dict[str, Any], t: Translator) -> list[tuple[dict[s
                 "lowers": t("wf.lowers"),
             },
         )
-        out.append((c, chart))
+        # the same reasons in sentences: the chart's bars alone say little to a planner
+        out.append((c | {"sentences": [reasons.sentence(r, t) for r in c["reasons"]]}, chart))
     return out
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ml.features.labels import FEATURE_LABELS
+from ml.serving.pages.plan_texts import PLAN_EN, PLAN_ID
 
 LANGUAGES = ("id", "en")
 DEFAULT = "id"
@@ -713,6 +714,8 @@ from ml.serving.pages.i18n_committee import COMMITTEE_EN, COMMITTEE_ID  # noqa: 
 
 _ID.update(COMMITTEE_ID)
 _EN.update(COMMITTEE_EN)
+_ID.update(PLAN_ID)  # saved plans: ml/serving/pages/plan_texts.py
+_EN.update(PLAN_EN)
 STRINGS: dict[str, dict[str, str]] = {"id": _ID, "en": _EN}
 
 # The unit plan's sentences (:mod:`ml.recommend.notes`) in Bahasa Indonesia, by code. English
@@ -873,7 +876,12 @@ class Translator:
         if value is None:
             return "—"
         if isinstance(value, str):
-            return value
+            # stored profiles keep ISO dates as text: "2026-01-01" reads as a date too
+            try:
+                parsed = date.fromisoformat(value[:10])
+            except ValueError:
+                return value
+            return self.date(parsed)
         months = MONTHS_ID if self.lang == "id" else MONTHS_EN
         day = f"{value.day} {months[value.month - 1]} {value.year}"
         if isinstance(value, datetime):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, cast
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from ml.recommend.money import RupiahError, parse_rupiah
 from ml.recommend.plan import PlanError, PlanLimits, rupiah
-from ml.serving import service
+from ml.serving import planning, scope, service
 from ml.serving.directory import UNIT_SORTS, UnitSort
 from ml.serving.pages import charts
 from ml.serving.pages.data import unit_needs
@@ -32,6 +32,7 @@ from ml.serving.pages.web import (
 from ml.serving.roles import Permission, allowed
 from ml.serving.schemas import NO_NUL, PlanRequest
 from ml.serving.state import Loaded
+from ml.store.plans import PlanRecord, PlanStoreError
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +65,9 @@ def units_page(
     number = page_number(page)
     served = served_or_503(request)
     directory = state_of(request).directory(served)
-    found = directory.unit_list(q, cast(UnitSort, sort), number, UNITS_PER_PAGE)
+    found = directory.unit_list(
+        q, cast(UnitSort, sort), number, UNITS_PER_PAGE, scope.agencies(planner.key)
+    )
     sorts = {
         key: f"/unit?{urlencode({'q': q, 'sort': key})}" if q else f"/unit?sort={key}"
         for key in UNIT_SORTS
@@ -74,7 +77,7 @@ def units_page(
         "units.html",
         {
             "found": found,
-            "total": len(directory.units),
+            "total": directory.unit_list(per_page=1, agencies=scope.agencies(planner.key)).total,
             "q": q,
             "sort": sort,
             "sort_label": SORT_LABELS[sort],
@@ -86,8 +89,48 @@ def units_page(
 
 
 @router.get("/unit/{unit_id}")
-def unit_page(request: Request, planner: Planner, unit_id: UnitId) -> Response:
-    return _unit(request, planner, unit_id, form=None, plan=None, error=None)
+def unit_page(
+    request: Request,
+    planner: Planner,
+    unit_id: UnitId,
+    dari: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
+) -> Response:
+    """The unit's needs and its plan form; ``?dari=PLAN`` fills the form from that saved plan,
+    to save a new version of it."""
+    parent = None
+    if dari:
+        try:
+            parent = planning.plan(state_of(request), dari, planner.key)
+        except service.NotFound:
+            raise PageProblem(404, "error.plan_not_found") from None
+        if parent.unit_id != unit_id:
+            raise PageProblem(404, "error.plan_not_found")
+    form = form_of(parent.inputs) if parent else None
+    return _unit(request, planner, unit_id, form=form, plan=None, error=None, parent=parent)
+
+
+@router.get("/unit/{unit_id}/rencana")
+def plan_form_again(unit_id: UnitId) -> Response:
+    """The form's address opened directly (a bookmark, a refresh after an error): the form."""
+    return RedirectResponse(f"/unit/{quote(unit_id, safe='')}#plan", status_code=303)
+
+
+def form_of(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The plan form filled from a saved plan's inputs (for its next version)."""
+    return {
+        "budget_idr": inputs.get("budget_text") or rupiah(float(inputs.get("budget_idr", 0))),
+        "max_jp_per_person": _plain(inputs.get("max_jp_per_person", 80)),
+        "minimum_jp": _plain(inputs.get("minimum_jp", 20)),
+        "hard_minimum": bool(inputs.get("hard_minimum")),
+        "pinned": list(inputs.get("pinned") or []),
+        "excluded_employees": list(inputs.get("excluded_employees") or []),
+        "excluded_programs": list(inputs.get("excluded_programs") or []),
+    }
+
+
+def _plain(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else str(number).replace(".", ",")
 
 
 @router.post("/unit/{unit_id}/rencana")
@@ -102,11 +145,19 @@ def plan_page(
     pinned: Annotated[list[str] | None, Form(max_length=1000)] = None,
     excluded_employees: Annotated[list[str] | None, Form(max_length=1000)] = None,
     excluded_programs: Annotated[list[str] | None, Form(max_length=1000)] = None,
+    parent_id: Annotated[str, Form(max_length=40, pattern=NO_NUL)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "",
 ) -> Response:
-    """The plan for the form's budget, JP limits, pins and exclusions, shown under the unit's
-    needs."""
+    """Make the plan for the form's budget, JP limits, pins and exclusions and save it as a
+    draft (the next version of ``parent_id``'s plan when given); then go to its page
+    (post/redirect/get: a refresh or a language switch shows the saved plan again)."""
     check_csrf(planner, csrf_token)
+    parent = None
+    if parent_id:
+        try:
+            parent = planning.plan(state_of(request), parent_id, planner.key)
+        except service.NotFound:
+            raise PageProblem(404, "error.plan_not_found") from None
     t = Translator(lang_of(request))
     choices = {
         "pinned": list(pinned or []),
@@ -131,26 +182,39 @@ def plan_page(
             excluded_employees=choices["excluded_employees"],
             excluded_programs=choices["excluded_programs"],
         )
-        limits = PlanLimits(**body.model_dump())
+        PlanLimits(**body.model_dump())  # the optimiser's own checks, before saving anything
     except RupiahError as error:
         detail = t(
             "money.bad", field=t("unit.budget"), text=budget_idr, why=t(f"money.{error.code}")
         )
-        return _unit(request, planner, unit_id, form=form, plan=None, error=detail, status=422)
+        return _unit(
+            request, planner, unit_id, form=form, plan=None, error=detail, status=422,
+            parent=parent,
+        )  # fmt: skip
     except (_FieldError, ValidationError, PlanError) as error:
         detail = _detail(error, t)
-        return _unit(request, planner, unit_id, form=form, plan=None, error=detail, status=422)
+        return _unit(
+            request, planner, unit_id, form=form, plan=None, error=detail, status=422,
+            parent=parent,
+        )  # fmt: skip
     served, loaded = served_or_503(request), state_of(request).models.current
     if loaded is None:
         raise PageProblem(503, "error.unavailable", detail="talenta train --promote")
+    inputs = {**body.model_dump(), "budget_text": budget_idr.strip()}
     try:
-        plan = service.unit_plan(state_of(request), served, loaded, unit_id, limits)
+        saved = planning.save_plan(
+            state_of(request), served, loaded, unit_id, inputs, planner.key,
+            parent.plan_id if parent else None,
+        )  # fmt: skip
     except service.NotFound as error:
         raise PageProblem(404, "error.not_found", detail=str(error)) from None
-    except PlanError as error:  # a pinned or excluded person not in the unit
+    except (PlanError, PlanStoreError) as error:  # a pinned or excluded person not in the unit
         detail = _detail(error, t)
-        return _unit(request, planner, unit_id, form=form, plan=None, error=detail, status=422)
-    return _unit(request, planner, unit_id, form=form, plan=plan, error=None, loaded=loaded)
+        return _unit(
+            request, planner, unit_id, form=form, plan=None, error=detail, status=422,
+            parent=parent,
+        )  # fmt: skip
+    return RedirectResponse(f"/rencana/{saved.plan_id}", status_code=303)
 
 
 class _FieldError(ValueError):
@@ -209,12 +273,13 @@ def _unit(
     error: str | None,
     status: int = 200,
     loaded: Loaded | None = None,
+    parent: PlanRecord | None = None,
 ) -> Response:
     """The unit's page; ``loaded`` is the model a plan on it was made with, so that the plan
     and the heat-map come from one version even when a reload happens in between."""
     state, served = state_of(request), served_or_503(request)
     log_read(request, planner, "unit", unit_id)  # attempts count, as in the API
-    staff = state.snapshots.unit(served.info.snapshot_id, unit_id)
+    staff = service.unit_staff(state, served, unit_id, planner.key)
     if not staff:
         raise PageProblem(404, "error.not_found", detail=unit_id)
     t = Translator(lang_of(request))
@@ -267,6 +332,7 @@ def _unit(
             "nips": nips,
             "employees": len(staff),
             "heatmap": heatmap,
+            "grid": grid,
             "minimum": minimum,
             "shortfall": _shortfall(development),
             "year": years[-1]["year"],
@@ -279,9 +345,11 @@ def _unit(
             ),
             "program_choices": sorted(titles.items(), key=lambda c: c[1]),
             "plan": plan,
-            "summary": _plan_summary(plan, titles) if plan else None,
+            "summary": plan_summary(plan, titles) if plan else None,
             "error": error,
             "rupiah": rupiah,
+            "parent": parent,
+            "saved_plans": planning.plans(state, planner.key, unit_id=unit_id, limit=20)[0],
         },
         status=status,
         session=planner,
@@ -308,7 +376,7 @@ def _shortfall(development: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _plan_summary(plan: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
+def plan_summary(plan: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
     """The plan's places per programme and per employee, and who stays short of the minimum."""
     programmes: dict[str, dict[str, Any]] = {}
     people: dict[str, dict[str, Any]] = {}

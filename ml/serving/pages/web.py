@@ -55,6 +55,7 @@ class NavItem:
 NAV = (
     NavItem("/pegawai", "nav.people", Permission.READ_EMPLOYEES),
     NavItem("/unit", "nav.units", Permission.PLAN_UNITS),
+    NavItem("/rencana", "nav.plans", Permission.PLAN_UNITS),
     NavItem("/keadilan", "nav.fairness", Permission.FAIRNESS),
     NavItem("/model", "nav.model", Permission.READ_MODELS),
 )
@@ -243,10 +244,10 @@ async def _page_problem(request: Request, error: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Mount the pages, their static assets (served from the package: no CDN) and error pages."""
-    from ml.serving.pages import auth, committee, employees, fairness, home, models, units
+    from ml.serving.pages import auth, committee, employees, fairness, home, models, plans, units
 
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
-    for module in (auth, home, employees, units, committee, fairness, models):
+    for module in (auth, home, employees, units, plans, committee, fairness, models):
         app.include_router(module.router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(PageProblem, _page_problem)

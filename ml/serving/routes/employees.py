@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from ml.serving import service
+from ml.serving import scope, service
 from ml.serving.access import reads
 from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
 from ml.serving.roles import Permission
@@ -57,7 +57,7 @@ def search_employees(
     """People by name (every word must match the start of a word of the name, titles
     included), by NIP (whole or in part, with or without the spaces of ``19850312 201001 1
     002``) and by unit; best match first, then by name. The search is logged."""
-    found = state.directory(served).search(q, unit, page, per_page)
+    found = state.directory(served).search(q, unit, page, per_page, scope.agencies(key))
     return service.page_of(found, [p.public() for p in found.items])
 
 
@@ -68,7 +68,7 @@ def get_profile(
     """The deterministic core only: predikat history, competency levels and gaps, JPM and its
     category, 9-box, JP this year and last with the shortfall. Protected attributes are added
     for the committee role alone."""
-    return service.profile(service.employee(state, served, employee_id), key)
+    return service.profile(service.employee(state, served, employee_id, key), key)
 
 
 @router.get(
@@ -86,5 +86,5 @@ def get_recommendations(
     """Per competency the need probability beside the deterministic gap, with its top reasons
     (exact TreeSHAP, in log-odds: baseline + reasons + other = log_odds), the ranked programmes,
     and which model answered (name, version, alias)."""
-    record = service.employee(state, served, employee_id)
+    record = service.employee(state, served, employee_id, key)
     return service.recommendations(record, served, loaded, programs=programs, reasons=reasons)

@@ -9,7 +9,7 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Path, Query
 
 from ml.recommend.plan import PlanLimits
-from ml.serving import service
+from ml.serving import scope, service
 from ml.serving.access import reads
 from ml.serving.deps import ChampionDep, SnapshotDep, StateDep
 from ml.serving.roles import Permission
@@ -55,7 +55,7 @@ def list_units(
     """The units with their names, head-count, how many have a known competency gap and how
     many ended the last complete year short of the JP minimum (and by how much), sorted and
     paged."""
-    found = state.directory(served).unit_list(q, sort, page, per_page)
+    found = state.directory(served).unit_list(q, sort, page, per_page, scope.agencies(key))
     return service.page_of(found, [u.__dict__ for u in found.items])
 
 
@@ -74,5 +74,5 @@ async def post_training_plan(
     limits (an integer programme solved by HiGHS), with who stays short of the yearly minimum
     and why."""
     limits = PlanLimits(**body.model_dump())
-    solve = partial(service.unit_plan, state, served, loaded, unit_id, limits)
+    solve = partial(service.unit_plan, state, served, loaded, unit_id, limits, key)
     return await to_thread.run_sync(solve, limiter=_plan_threads())

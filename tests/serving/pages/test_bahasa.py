@@ -71,7 +71,7 @@ def test_the_unit_page_and_its_plans_are_in_bahasa(as_role: AsRole, home: Home) 
         {"budget_idr": "lima juta"},  # an error
         {"budget_idr": "5 juta", "max_jp_per_person": "0"},
     ):
-        answer = client.post(f"{path}/rencana", data={**form, **fields})
+        answer = client.post(f"{path}/rencana", data={**form, **fields}, follow_redirects=True)
         assert english_in(answer.text) == set(), fields
 
 

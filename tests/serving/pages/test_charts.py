@@ -18,12 +18,18 @@ SVG = "{http://www.w3.org/2000/svg}"
 def parse(markup: str) -> ET.Element:
     root = ET.fromstring(str(markup))
     assert root.tag == f"{SVG}svg"
-    assert root.get("role") == "img" and root.get("aria-label")
+    # a chart is an image; one with links is a group (an image may not hold links: axe)
+    linked = any(True for _ in root.iter(f"{SVG}a"))
+    assert root.get("role") == ("group" if linked else "img") and root.get("aria-label")
     return root
 
 
 def texts(root: ET.Element) -> list[str]:
-    return [t.text or "" for t in root.iter(f"{SVG}text")]
+    # a wrapped label is one text of several tspans: its lines joined by spaces
+    return [
+        " ".join(s.text or "" for s in t.iter(f"{SVG}tspan")) or (t.text or "")
+        for t in root.iter(f"{SVG}text")
+    ]
 
 
 def titles(root: ET.Element) -> list[str]:
@@ -192,3 +198,17 @@ def test_every_text_is_escaped() -> None:
         assert "<script>" not in str(svg)
         root = parse(svg)  # still well-formed XML
         assert not list(root.iter("script")) and not list(root.iter(f"{SVG}script"))
+
+
+def test_a_long_waterfall_label_wraps_and_keeps_its_value() -> None:
+    long = "Rata-rata nilai pascapelatihan untuk kompetensi ini, lima tahun terakhir"
+    steps = [charts.Step(long, "52", 0.4), charts.Step("Kesenjangan", "2", 0.8)]
+    labels = {k: k for k in ("baseline", "other", "log_odds", "probability", "raises", "lowers")}
+    root = parse(charts.waterfall(-1.0, steps, 0.2, 0.4, 0.6, title="Mengapa", labels=labels))
+    shown = texts(root)
+    assert f"{long} = 52" in shown  # whole, value included: never cut
+    wrapped = next(t for t in root.iter(f"{SVG}text") if len(list(t.iter(f"{SVG}tspan"))) > 1)
+    assert all(len(s.text or "") <= charts.WRAP_CHARS for s in wrapped.iter(f"{SVG}tspan"))
+    height = float(root.get("viewBox", "0 0 0 0").split()[3])
+    short = parse(charts.waterfall(-1.0, steps[1:] * 2, 0.2, 0.4, 0.6, title="M", labels=labels))
+    assert height > float(short.get("viewBox", "0 0 0 0").split()[3])  # the row grew

@@ -220,7 +220,9 @@ def test_the_plan_form_needs_its_token_and_shows_the_plan(as_role: AsRole, home:
     form = {"budget_idr": "50.000.000", "max_jp_per_person": "80", "minimum_jp": "20"}
     refused = client.post(f"{path}/rencana", data={**form, "csrf_token": "nope"})
     assert refused.status_code == 403
-    planned = client.post(f"{path}/rencana", data={**form, "csrf_token": csrf_of(page.text)})
+    planned = client.post(
+        f"{path}/rencana", data={**form, "csrf_token": csrf_of(page.text)}, follow_redirects=True
+    )
     assert planned.status_code == 200, planned.text[:500]
     for part in (
         'id="plan-result"',

@@ -20,7 +20,10 @@ FORM = {"max_jp_per_person": "80", "minimum_jp": "20"}
 
 def _post(client: TestClient, path: str, **fields: Any) -> Response:
     token = csrf_of(client.get(path).text)
-    return client.post(f"{path}/rencana", data={**FORM, **fields, "csrf_token": token})
+    # a valid form saves a draft and goes on to its page (post/redirect/get)
+    return client.post(
+        f"{path}/rencana", data={**FORM, **fields, "csrf_token": token}, follow_redirects=True
+    )
 
 
 def test_fifty_juta_plans_like_the_digits(as_role: AsRole, home: Home) -> None:
@@ -30,7 +33,9 @@ def test_fifty_juta_plans_like_the_digits(as_role: AsRole, home: Home) -> None:
     assert spoken.status_code == digits.status_code == 200
     cost = re.compile(r'id="assignments".*?</table>', re.S)
     assert cost.search(spoken.text).group(0) == cost.search(digits.text).group(0)  # type: ignore[union-attr]
-    assert 'value="50 juta"' in spoken.text  # the form keeps what was typed
+    assert "Rp 50.000.000" in spoken.text  # the saved plan's budget
+    again = client.get(f"{path}?dari={spoken.url.path.rsplit('/', 1)[-1]}")
+    assert 'value="50 juta"' in again.text  # its next version starts from what was typed
 
 
 def test_bad_inputs_are_named_in_bahasa(as_role: AsRole, home: Home) -> None:
@@ -62,7 +67,10 @@ def test_a_pinned_person_is_planned_and_an_excluded_one_is_not(as_role: AsRole, 
     assert table is not None
     assert f"/pegawai/{ids[0]}" in table.group(0)
     assert f"/pegawai/{ids[1]}" not in table.group(0)
-    assert re.search(rf'<option value="{ids[0]}" selected>', answer.text)  # the form keeps it
+    plan_id = answer.url.path.rsplit("/", 1)[-1]
+    again = client.get(f"{path}?dari={plan_id}")  # the next version keeps the pin
+    assert re.search(rf'<option value="{ids[0]}" selected>', again.text)
+    assert 'name="parent_id"' in again.text
     both = _post(client, path, budget_idr="5 juta", pinned=[ids[0]], excluded_employees=[ids[0]])
     assert both.status_code == 422 and "sekaligus wajib ikut dan dikecualikan" in both.text
 
