@@ -14,12 +14,13 @@ from ml.contract.schemas import ALL_COLUMNS
 from ml.errors import InputError
 from ml.features import build_features
 from ml.features.io import load_tables
-from ml.pipelines.snapshot import store_snapshot
+from ml.pipelines.snapshot import AnswerModel, store_snapshot
+from ml.recommend.explain import NeedExplainer
 from ml.store.snapshots import SnapshotInfo
 from ml.training.registry import NEED_MODEL, connect, load_model
 from ml.training.score import latest_as_of, require_tables, score_workforce
 
-STEPS = 16  # progress steps: reading, features, predicting, explaining, the snapshot
+STEPS = 17  # progress steps: reading, features, predicting, explaining, the snapshot, answers
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,16 @@ def score_and_snapshot(
         scores.to_csv(out, index=False)
     snapshot, programs = None, 0
     if store:
+        # each employee's answer by the model that scored, served while it is the one loaded
+        model = AnswerModel(NEED_MODEL, str(version.version), NeedExplainer(bundle))
         stored = store_snapshot(
-            tables, date, data_dir, settings.store_url, features=features, progress=step
+            tables,
+            date,
+            data_dir,
+            settings.store_url,
+            features=features,
+            model=model,
+            progress=step,
         )
         snapshot, programs = stored.info, len(stored.built.programs)
     return Scored(scores, date, NEED_MODEL, str(version.version), out, snapshot, programs)

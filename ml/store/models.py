@@ -26,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -209,6 +210,9 @@ class Snapshot(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data_dir: Mapped[str] = mapped_column(Text)
     employees: Mapped[int] = mapped_column(Integer)
+    # the need model whose answers are stored with the employees (None: none stored)
+    model_name: Mapped[str | None] = mapped_column(String(100))
+    model_version: Mapped[str | None] = mapped_column(String(40))
 
 
 class SnapshotEmployee(Base):
@@ -226,6 +230,8 @@ class SnapshotEmployee(Base):
     profile: Mapped[dict[str, Any]] = mapped_column(JSONText)
     protected: Mapped[dict[str, Any]] = mapped_column(JSONText)
     features: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    # the recommendation answer precomputed by the snapshot's model, as the JSON bytes served
+    answer: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class SnapshotProgram(Base):
