@@ -702,6 +702,15 @@ def serve(
         bool,
         typer.Option(help="print a line per request (reads are in the store's access log anyway)"),
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="worker processes (one per core); each follows the registry, so a reload or "
+            "promotion reaches them all within seconds",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API (docs at /docs) on what TALENTA_HOME holds: the store, the champion model,
     the snapshot from `talenta score`."""
@@ -714,6 +723,25 @@ def serve(
 
     settings = get_settings()
     console.print(f"serving {settings.home} on http://{host}:{port} (docs: /docs); Ctrl+C stops")
+    if workers > 1:
+        import os
+
+        from ml.serving.workers import ALIAS_VARIABLE, store_refuses_workers
+
+        refused = store_refuses_workers(settings.store_url)
+        if refused:
+            raise _fail(f"--workers {workers}: {refused}", code=2)
+        os.environ[ALIAS_VARIABLE] = alias  # the workers are new processes: they read it there
+        uvicorn.run(
+            "ml.serving.workers:app_for_worker",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=access_log,
+        )
+        return
     # Everything loaded so far (the libraries, the model, the snapshot's catalogue) lives as
     # long as the process: frozen, the collector stops walking it, and a full collection under
     # load takes milliseconds instead of stalling every request for 100–300 ms.
