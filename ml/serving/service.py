@@ -86,25 +86,33 @@ def recommendations(
 
 
 def stored_recommendations(
-    record: EmployeeRecord, served: Served, loaded: Loaded, programs: int, reasons: int
+    state: ServingState,
+    served: Served,
+    loaded: Loaded,
+    employee_id: str,
+    programs: int = answer.PROGRAMS,
+    reasons: int = answer.REASONS,
 ) -> bytes | None:
     """The answer ``talenta score`` stored for the employee, as the JSON bytes of the
     response, when it is the one asked for (the default programmes and reasons) and the
     snapshot was scored by the model serving now; None otherwise (answer live).
 
-    The stored bytes are spliced behind a header serialised here (employee, date, model): the
-    model's alias and run id are the serving ones, and nothing stored is parsed again."""
+    Only the answer is read (not the profile and features, whose JSON would be parsed for
+    nothing), and it is spliced behind a header serialised here (employee, date, model: the
+    alias and run id are the serving ones): nothing stored is parsed again."""
     if (
-        record.answer is None
-        or (programs, reasons) != (answer.PROGRAMS, answer.REASONS)
+        (programs, reasons) != (answer.PROGRAMS, answer.REASONS)
         or served.info.model_name != loaded.name
         or served.info.model_version != loaded.version
     ):
         return None
+    stored = state.snapshots.answer(served.info.snapshot_id, employee_id)
+    if stored is None:  # no such employee (the live path says 404), or no answer stored
+        return None
     head = orjson.dumps(
-        {"employee_id": record.employee_id, "as_of": served.info.as_of, "model": model_ref(loaded)}
+        {"employee_id": employee_id, "as_of": served.info.as_of, "model": model_ref(loaded)}
     )
-    return head[:-1] + b"," + record.answer[1:]
+    return head[:-1] + b"," + stored[1:]
 
 
 def unit_plan(

@@ -66,7 +66,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _json_default(value: object) -> object:
+def json_default(value: object) -> object:
     # NumPy scalars and arrays (an audit's evidence is often built from them), dates, paths.
     if hasattr(value, "tolist"):
         return value.tolist()
@@ -86,7 +86,7 @@ class JSONText(TypeDecorator[dict[str, Any]]):
     def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return json.dumps(value, sort_keys=True, default=_json_default)
+        return json.dumps(value, sort_keys=True, default=json_default)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
         return None if value is None else json.loads(value)

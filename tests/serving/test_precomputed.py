@@ -113,9 +113,7 @@ def test_the_stored_answer_is_the_live_answer(
             stored = stored_client.get(RECOMMENDATIONS.format(person), headers=bearer(key))
             assert stored.status_code == 200
             # the bytes sent are the stored ones behind the header, not a re-serialisation
-            assert stored.content == service.stored_recommendations(
-                record, served, loaded, answer.PROGRAMS, answer.REASONS
-            )
+            assert stored.content == service.stored_recommendations(state, served, loaded, person)
             live = client.get(RECOMMENDATIONS.format(person), headers=planner)
             assert live.status_code == 200
             assert stored.json() == live.json()

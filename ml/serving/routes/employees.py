@@ -86,9 +86,9 @@ def get_recommendations(
     """Per competency the need probability beside the deterministic gap, with its top reasons
     (exact TreeSHAP, in log-odds: baseline + reasons + other = log_odds), the ranked programmes,
     and which model answered (name, version, alias)."""
-    record = service.employee(state, served, employee_id)
     # computed by `talenta score` for the model serving now: sent as stored, not recomputed
-    stored = service.stored_recommendations(record, served, loaded, programs, reasons)
+    stored = service.stored_recommendations(state, served, loaded, employee_id, programs, reasons)
     if stored is not None:
         return Response(stored, media_type="application/json")
+    record = service.employee(state, served, employee_id)
     return service.recommendations(record, served, loaded, programs=programs, reasons=reasons)
