@@ -130,7 +130,7 @@ def prepare_home(home: Path, employees: int, seed: int | None) -> None:
         command += ["--seed", str(seed)]
     print(f"building {home} with {employees:,} employees (`talenta demo --no-serve`)…")
     started = time.perf_counter()
-    done = subprocess.run(command, env=_env(home), capture_output=True, text=True)
+    done = subprocess.run(command, env=_env(home), capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         sys.exit(f"talenta demo failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     print(f"built in {time.perf_counter() - started:.0f} s")
@@ -143,6 +143,7 @@ def planner_key(home: Path) -> str:
         capture_output=True,
         text=True,
         check=True,
+        cwd=ROOT,
     )
     return done.stdout.strip().splitlines()[-1]
 
@@ -207,7 +208,10 @@ def server(
     if not access_log:
         command.append("--no-access-log")
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=_env(home), stdout=out, stderr=subprocess.STDOUT)
+        # from the checkout's root: `python -m` puts the working directory first on the path
+        process = subprocess.Popen(
+            command, env=_env(home), stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+        )
     try:
         _wait_ready(port, process, log)
         yield process

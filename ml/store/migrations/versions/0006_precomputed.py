@@ -30,11 +30,9 @@ LZ4_BUILT = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("snapshots") as table:
-        table.add_column(sa.Column("model_name", sa.String(100), nullable=True))
-        table.add_column(sa.Column("model_version", sa.String(40), nullable=True))
-    with op.batch_alter_table("snapshot_employees") as table:
-        table.add_column(sa.Column("answer", sa.LargeBinary(), nullable=True))
+    op.add_column("snapshots", sa.Column("model_name", sa.String(100), nullable=True))
+    op.add_column("snapshots", sa.Column("model_version", sa.String(40), nullable=True))
+    op.add_column("snapshot_employees", sa.Column("answer", sa.LargeBinary(), nullable=True))
     if op.get_context().dialect.name == "postgresql":
         # SET COMPRESSION came with PostgreSQL 14, lz4 with a build option
         bind = op.get_bind()
@@ -45,8 +43,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("snapshot_employees") as table:
-        table.drop_column("answer")
-    with op.batch_alter_table("snapshots") as table:
-        table.drop_column("model_version")
-        table.drop_column("model_name")
+    # ALTER TABLE ... DROP COLUMN on both (SQLite since 3.35), never batch mode's copy of the
+    # table: on SQLite that drops and recreates `snapshots`, and the foreign key's ON DELETE
+    # CASCADE would empty snapshot_employees with it
+    op.drop_column("snapshot_employees", "answer")
+    op.drop_column("snapshots", "model_version")
+    op.drop_column("snapshots", "model_name")
