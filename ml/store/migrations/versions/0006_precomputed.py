@@ -2,9 +2,11 @@
 probabilities, TreeSHAP reasons, ranked programmes) with the snapshot, and which need model
 computed them; the API serves those bytes while that model is the one loaded.
 
-On PostgreSQL the answers (a few kilobytes of JSON each, much of it repeated labels) are
-compressed with lz4 where the server was built with it: several times faster than the default
-pglz to compress and to read back, for a similar size.
+On PostgreSQL the answers (a few kilobytes of JSON each, much of it repeated labels), and the
+profile and feature columns beside them, are compressed with lz4 where the server was built
+with it: several times faster than the default pglz to compress and to read back, for a
+similar size. (Only values written afterwards; a downgrade leaves the setting, which is
+harmless.)
 
 Revision ID: 0006_precomputed
 Revises: 0003
@@ -24,6 +26,9 @@ down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# the snapshot's large values: compressed by PostgreSQL's default (pglz), writing them was
+# bound by the server's compression (bench/snapshot_write.py)
+COMPRESSED = ("answer", "profile", "protected", "features")
 LZ4_BUILT = (
     "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
 )
@@ -39,7 +44,10 @@ def upgrade() -> None:
         if (bind.dialect.server_version_info or (0,)) >= (14,) and bind.execute(
             sa.text(LZ4_BUILT)
         ).first():
-            op.execute("ALTER TABLE snapshot_employees ALTER COLUMN answer SET COMPRESSION lz4")
+            for column in COMPRESSED:
+                op.execute(
+                    f"ALTER TABLE snapshot_employees ALTER COLUMN {column} SET COMPRESSION lz4"
+                )
 
 
 def downgrade() -> None:
