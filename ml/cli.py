@@ -298,6 +298,14 @@ def _features_partitioned(
     )
 
 
+# The options `score` and `score-partitions` share.
+ScoreDate = Annotated[
+    str | None, typer.Option(help="date (YYYY-MM-DD); default: the day after the last period")
+]
+ModelAlias = Annotated[str, typer.Option(help="registry alias of the model to use")]
+ExplainTop = Annotated[int, typer.Option(min=0, help="explain each employee's N most likely needs")]
+
+
 @app.command(
     "score-partitions",
     epilog="Example: talenta score-partitions data/national --features data/features "
@@ -309,13 +317,9 @@ def score_partitions(
     features: Annotated[
         Path | None, typer.Option(help="the partitions' features (talenta features); else built")
     ] = None,
-    as_of: Annotated[
-        str | None, typer.Option(help="date (YYYY-MM-DD); default: the day after the last period")
-    ] = None,
-    alias: Annotated[str, typer.Option(help="registry alias of the model to use")] = "champion",
-    explain_top: Annotated[
-        int, typer.Option(min=0, help="explain each employee's N most likely needs")
-    ] = 3,
+    as_of: ScoreDate = None,
+    alias: ModelAlias = "champion",
+    explain_top: ExplainTop = 3,
     engine: Annotated[str, typer.Option(help="pandas (one machine) or dask")] = "pandas",
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster")
@@ -325,14 +329,15 @@ def score_partitions(
     partition at a time (or one Dask task per partition), as partitioned Parquet."""
     from ml.features.io import partitions as parts_of
     from ml.pipelines.featurise import ENGINES, dask_client
+    from ml.pipelines.score import need_model
     from ml.pipelines.score_partitioned import partitioned_as_of, score_partitioned
-    from ml.training.registry import NEED_MODEL, connect, load_model
+    from ml.training.registry import NEED_MODEL
 
     if engine not in ENGINES:
         raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
     with _user_errors():
         date = _date(as_of) if as_of else partitioned_as_of(data_dir)
-        bundle, version = load_model(connect(get_settings()), NEED_MODEL, alias)
+        bundle, version = need_model(get_settings(), alias)
         if engine == "dask":
             with dask_client(scheduler) as client:
                 result = score_partitioned(
@@ -347,7 +352,7 @@ def score_partitions(
                     explain_top=explain_top, progress=advance,
                 )  # fmt: skip
     console.print(
-        f"wrote {out} with {NEED_MODEL} v{version.version}: {result.rows:,} employee-competency "
+        f"wrote {out} with {NEED_MODEL} v{version}: {result.rows:,} employee-competency "
         f"rows as of {date:%Y-%m-%d}, {result.explained:,} explained, "
         f"{len(result.parts)} partitions"
     )
@@ -464,13 +469,9 @@ def promote_command(
 def score(
     data_dir: Annotated[Path, typer.Argument(help="directory of contract tables")],
     out: Annotated[Path, typer.Option(help="output file: .parquet or .csv")],
-    as_of: Annotated[
-        str | None, typer.Option(help="date (YYYY-MM-DD); default: the day after the last period")
-    ] = None,
-    alias: Annotated[str, typer.Option(help="registry alias of the model to use")] = "champion",
-    explain_top: Annotated[
-        int, typer.Option(min=0, help="explain each employee's N most likely needs")
-    ] = 3,
+    as_of: ScoreDate = None,
+    alias: ModelAlias = "champion",
+    explain_top: ExplainTop = 3,
     store: Annotated[
         bool,
         typer.Option(help="also materialise profiles and features into the store for the API"),
@@ -707,6 +708,15 @@ def serve(
         bool,
         typer.Option(help="print a line per request (reads are in the store's access log anyway)"),
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="worker processes (one per core); each follows the registry, so a reload or "
+            "promotion reaches them all within seconds",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API (docs at /docs) on what TALENTA_HOME holds: the store, the champion model,
     the snapshot from `talenta score`."""
@@ -719,6 +729,25 @@ def serve(
 
     settings = get_settings()
     console.print(f"serving {settings.home} on http://{host}:{port} (docs: /docs); Ctrl+C stops")
+    if workers > 1:
+        import os
+
+        from ml.serving.workers import ALIAS_VARIABLE, store_refuses_workers
+
+        refused = store_refuses_workers(settings.store_url)
+        if refused:
+            raise _fail(f"--workers {workers}: {refused}", code=2)
+        os.environ[ALIAS_VARIABLE] = alias  # the workers are new processes: they read it there
+        uvicorn.run(
+            "ml.serving.workers:app_for_worker",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=access_log,
+        )
+        return
     # Everything loaded so far (the libraries, the model, the snapshot's catalogue) lives as
     # long as the process: frozen, the collector stops walking it, and a full collection under
     # load takes milliseconds instead of stalling every request for 100–300 ms.

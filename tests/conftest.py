@@ -39,6 +39,45 @@ def workforce_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# The partitioned workforce the out-of-core tests share (generation, features, scores): 3,000
+# employees in shards of at most 1,000, so that agencies are cut into blocks.
+SHARDED = SynthConfig(employees=3000, seed=11)
+SHARD_SIZE = 1000
+
+
+@pytest.fixture(scope="session")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``SHARDED`` written by the sharded generator (partitioned Parquet); read-only."""
+    from ml.pipelines.generate import generate_sharded
+
+    out = tmp_path_factory.mktemp("sharded")
+    generate_sharded(SHARDED, out, shard_size=SHARD_SIZE)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sharded_flat(sharded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same workforce joined into one file per table, for the in-memory paths; read-only."""
+    from ml.pipelines.generate import flatten_shards
+
+    out = tmp_path_factory.mktemp("flat")
+    flatten_shards(sharded, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[object]:
+    """A LocalCluster of two one-thread worker processes and its client."""
+    distributed = pytest.importorskip("distributed", reason="the Dask path needs talenta[dask]")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
 @pytest.fixture
 def workforce_copy(workforce_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the small workforce, for tests that corrupt it."""

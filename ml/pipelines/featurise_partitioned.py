@@ -21,10 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from ml.errors import InputError
 from ml.features import FeatureSet, build_features
 from ml.features.distributed import sorted_like_dask
-from ml.features.io import load_partition, partitions
+from ml.features.io import load_partition
+from ml.pipelines.partitions import run_partitions
 
 VIEWS = ("competencies", "employees")
 COLUMNS_FILE = "employee_columns.json"
@@ -62,19 +62,14 @@ def featurise_partitioned(
 ) -> PartitionedFeatures:
     """Features of every partition of ``data_dir`` as of ``as_of`` into directory ``out``;
     ``client``: a Dask client to run the partitions on (default: in turn, here)."""
-    parts = partitions(data_dir)
-    if not parts:
-        raise InputError(f"{data_dir}: not a partitioned directory (no employees/part-*.parquet)")
-    as_of = pd.Timestamp(as_of)
-    if client is None:
-        results = []
-        for part in parts:
-            if progress:
-                progress(part)
-            results.append(featurise_part(data_dir, part, as_of, out))
-    else:
-        futures = client.map(featurise_part, [data_dir] * len(parts), parts, as_of=as_of, out=out)
-        results = client.gather(futures)  # a task's FeatureInputError is re-raised here
+    parts, results = run_partitions(
+        data_dir,
+        featurise_part,
+        client=client,
+        progress=progress,
+        as_of=pd.Timestamp(as_of),
+        out=out,
+    )
     columns = {tuple(r["employee_columns"]) for r in results}
     if len(columns) != 1:  # the reference tables fix the columns: a mismatch is a bug
         raise RuntimeError(f"partitions disagree on the employee columns: {sorted(columns)}")

@@ -14,12 +14,14 @@ from ml.contract.schemas import ALL_COLUMNS
 from ml.errors import InputError
 from ml.features import build_features
 from ml.features.io import load_tables
-from ml.pipelines.snapshot import store_snapshot
+from ml.pipelines.snapshot import AnswerModel, store_snapshot
+from ml.recommend.explain import NeedExplainer
 from ml.store.snapshots import SnapshotInfo
+from ml.training.bundle import Bundle
 from ml.training.registry import NEED_MODEL, connect, load_model
 from ml.training.score import latest_as_of, require_tables, score_workforce
 
-STEPS = 16  # progress steps: reading, features, predicting, explaining, the snapshot
+STEPS = 17  # progress steps: reading, features, predicting, explaining, the snapshot, answers
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,13 @@ class Scored:
     out: Path
     snapshot: SnapshotInfo | None  # None with store=False
     programs: int  # programmes in the snapshot's catalogue
+
+
+def need_model(settings: Settings, alias: str) -> tuple[Bundle, str]:
+    """The need model under ``alias`` in the registry of ``settings``, and its version: what
+    ``talenta score`` and ``talenta score-partitions`` score with."""
+    bundle, version = load_model(connect(settings), NEED_MODEL, alias)
+    return bundle, str(version.version)
 
 
 def score_and_snapshot(
@@ -51,7 +60,7 @@ def score_and_snapshot(
     step = progress or (lambda _: None)
     if out.suffix not in (".parquet", ".csv"):
         raise InputError(f"--out must end in .parquet or .csv, not {out.name!r}")
-    bundle, version = load_model(connect(settings), NEED_MODEL, alias)
+    bundle, version = need_model(settings, alias)
     step("reading")
     tables = load_tables(data_dir, ALL_COLUMNS)
     date = pd.Timestamp(as_of) if as_of is not None else latest_as_of(tables)
@@ -61,7 +70,7 @@ def score_and_snapshot(
     scores = score_workforce(
         tables, bundle, date, explain_top=explain_top, progress=step, features=features
     )
-    scores = scores.assign(model=NEED_MODEL, model_version=str(version.version))
+    scores = scores.assign(model=NEED_MODEL, model_version=version)
     step("writing")
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".parquet":
@@ -70,8 +79,16 @@ def score_and_snapshot(
         scores.to_csv(out, index=False)
     snapshot, programs = None, 0
     if store:
+        # each employee's answer by the model that scored, served while it is the one loaded
+        model = AnswerModel(NEED_MODEL, version, NeedExplainer(bundle))
         stored = store_snapshot(
-            tables, date, data_dir, settings.store_url, features=features, progress=step
+            tables,
+            date,
+            data_dir,
+            settings.store_url,
+            features=features,
+            model=model,
+            progress=step,
         )
         snapshot, programs = stored.info, len(stored.built.programs)
-    return Scored(scores, date, NEED_MODEL, str(version.version), out, snapshot, programs)
+    return Scored(scores, date, NEED_MODEL, version, out, snapshot, programs)

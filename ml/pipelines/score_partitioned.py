@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from ml.errors import InputError
-from ml.features.io import load_partition, partitions
+from ml.features.io import load_partition
 from ml.pipelines.featurise_partitioned import read_part
+from ml.pipelines.partitions import require_partitions, run_partitions
 from ml.training.bundle import Bundle
 from ml.training.score import latest_as_of, score_workforce
 
@@ -76,33 +76,11 @@ def score_partitioned(
 ) -> PartitionedScores:
     """Scores of every partition of ``data_dir`` on ``as_of`` into directory ``out``;
     ``features_dir``: the partitions' features written already (else built per partition)."""
-    parts = partitions(data_dir)
-    if not parts:
-        raise InputError(f"{data_dir}: not a partitioned directory (no employees/part-*.parquet)")
-    as_of = pd.Timestamp(as_of)
-    if client is None:
-        results = []
-        for part in parts:
-            if progress:
-                progress(part)
-            results.append(
-                score_part(
-                    data_dir,
-                    part,
-                    bundle,
-                    as_of,
-                    out,
-                    features_dir=features_dir,
-                    explain_top=explain_top,
-                )
-            )
-    else:
-        model = client.scatter(bundle, broadcast=True)
-        futures = client.map(
-            score_part, [data_dir] * len(parts), parts, bundle=model, as_of=as_of, out=out,
-            features_dir=features_dir, explain_top=explain_top,
-        )  # fmt: skip
-        results = client.gather(futures)
+    parts, results = run_partitions(
+        data_dir, score_part, client=client, progress=progress,
+        broadcast={"bundle": bundle},  # sent to each Dask worker once, not with every task
+        as_of=pd.Timestamp(as_of), out=out, features_dir=features_dir, explain_top=explain_top,
+    )  # fmt: skip
     return PartitionedScores(out, parts, sum(r for r, _ in results), sum(e for _, e in results))
 
 
@@ -113,9 +91,7 @@ def partitioned_as_of(data_dir: Path) -> pd.Timestamp:
         "appraisals": ("period",),
         "competency_assessments": ("assessed_on",),
     }
-    parts = partitions(data_dir)
-    if not parts:
-        raise InputError(f"{data_dir}: not a partitioned directory (no employees/part-*.parquet)")
+    parts = require_partitions(data_dir)
     return max(
         latest_as_of(load_partition(data_dir, part, columns, names=tuple(columns)))
         for part in parts

@@ -5,8 +5,9 @@ with programme effects estimated from the history known on the date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,13 @@ from ml.features import build_features
 from ml.features.pipeline import FeatureSet
 from ml.features.point_in_time import Tables
 from ml.features.profile import employee_profiles, json_value
+from ml.recommend import answer
+from ml.recommend.answer import precompute_explanations
 from ml.recommend.effects import estimate_program_effects
+from ml.recommend.explain import NeedExplainer
 from ml.recommend.rank import program_records, recently_completed
 from ml.recommend.unit import known_before
-from ml.store.snapshots import EmployeeRecord, SnapshotInfo, Snapshots
+from ml.store.snapshots import EmployeeRecord, SnapshotInfo, Snapshots, as_stored
 from ml.training.score import require_tables
 
 # Columns of FeatureSet.model_rows that are keys or shown elsewhere, not model inputs.
@@ -91,6 +95,15 @@ def materialise(
     return Materialised(as_of, records, programs)
 
 
+@dataclass(frozen=True)
+class AnswerModel:
+    """The need model whose answers ``talenta score`` stores with the snapshot."""
+
+    name: str
+    version: str
+    explainer: NeedExplainer
+
+
 def store_snapshot(
     tables: Tables,
     as_of: pd.Timestamp,
@@ -98,17 +111,49 @@ def store_snapshot(
     store_url: str,
     *,
     features: FeatureSet | None = None,
+    model: AnswerModel | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> StoredSnapshot:
     """Materialise ``tables`` on ``as_of`` and write the snapshot into the store at
-    ``store_url`` in one transaction."""
+    ``store_url`` in one transaction; with ``model``, every employee's recommendation answer
+    by that model too, which the API serves while that version is the one loaded."""
     step = progress or (lambda _: None)
     built = materialise(tables, as_of, progress=step, features=features)
     step(f"writing {len(built.employees):,} employees to the store")
+    employees: Iterable[EmployeeRecord] = built.employees
+    if model is not None:
+        step("answers with reasons (exact TreeSHAP) and programmes, for every employee")
+        employees = with_answers(built.employees, built.programs, model.explainer)
     info = Snapshots.from_url(store_url).write(
-        as_of.date(), str(data_dir), built.employees, built.programs
+        as_of.date(),
+        str(data_dir),
+        employees,
+        built.programs,
+        model=None if model is None else (model.name, model.version),
     )
     return StoredSnapshot(info, built)
+
+
+def with_answers(
+    records: Iterable[EmployeeRecord],
+    programs: dict[str, dict[str, Any]],
+    explainer: NeedExplainer,
+    chunk: int = answer.CHUNK,
+) -> Iterator[EmployeeRecord]:
+    """``records`` with their answers, a chunk at a time (memory stays bounded however many).
+
+    Computed from the inputs as the store gives them back (JSON, read again), as the API
+    computes a live answer: the same numbers in, the same answer out."""
+    catalogue = as_stored(programs)
+    items = iter(records)
+    while block := list(islice(items, chunk)):
+        stored = [(r.employee_id, as_stored(r.features), as_stored(r.profile)) for r in block]
+        answers = precompute_explanations(
+            ((i, f, p["competencies"]) for i, f, p in stored), explainer, catalogue, chunk=chunk
+        )
+        for record, (employee_id, body) in zip(block, answers, strict=True):
+            assert employee_id == record.employee_id
+            yield replace(record, answer=body)
 
 
 def _model_rows(features: FeatureSet) -> dict[str, list[dict[str, Any]]]:

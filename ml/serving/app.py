@@ -40,10 +40,14 @@ People use the pages at `/` instead (log in with the same key; Bahasa Indonesia 
 
 
 def create_app(
-    settings: Settings | None = None, state: ServingState | None = None, alias: str = CHAMPION
+    settings: Settings | None = None,
+    state: ServingState | None = None,
+    alias: str = CHAMPION,
+    follow_registry_s: float | None = None,
 ) -> FastAPI:
     """The app serving the need model ``name@alias``; ``state`` (default: built from
-    ``settings`` at startup) is for tests."""
+    ``settings`` at startup) is for tests. ``follow_registry_s``: look the alias up again that
+    often and load the version it names (one worker process of several: ml/serving/workers.py)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,8 +59,12 @@ def create_app(
         # 45 ms with 8, 52 ms with 40, 16 clients). Unit plans have their own limiter
         # (routes/units.py), so a slow solve never holds one of these.
         to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        talenta: ServingState = app.state.talenta
+        stop = talenta.models.follow(follow_registry_s) if follow_registry_s else None
         yield
-        app.state.talenta.engine.dispose()
+        if stop is not None:
+            stop()
+        talenta.engine.dispose()
 
     app = FastAPI(
         title="Talenta",

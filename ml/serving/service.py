@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import orjson
 import pandas as pd
 
+from ml.recommend import answer
 from ml.recommend.plan import PlanLimits, plan_unit
 from ml.recommend.rank import rank_for_employee
 from ml.serving import scope
@@ -69,40 +71,21 @@ def recommendations(
     record: EmployeeRecord, served: Served, loaded: Loaded, programs: int = 5, reasons: int = 3
 ) -> dict[str, Any]:
     """Per required competency the need probability beside the deterministic gap, with its
-    TreeSHAP reasons (most likely need first), and the employee's ranked programmes."""
-    rows = model_rows(record)
-    explained = loaded.explainer.explain(rows, k=reasons)
-    shown = {c["competency_code"]: c for c in record.profile["competencies"]}
-    competencies = []
-    for row, why in zip(rows, explained, strict=True):
-        code = row["competency_code"]
-        known = shown.get(code, {})
-        competencies.append(
-            {
-                "competency_code": code,
-                "name": known.get("name", code),
-                "required_level": row.get("required_level"),
-                "last_level": row.get("last_level"),
-                "gap": known.get("gap"),
-                "gap_known": known.get("gap") is not None,
-                "need_probability": why.need_probability,
-                "log_odds": why.log_odds,
-                "baseline": why.baseline,
-                "reasons": [r.__dict__ for r in why.reasons],
-                "other": why.other,
-            }
-        )
-    competencies.sort(key=lambda c: -c["need_probability"])
-    needs = needs_of(rows, [why.need_probability for why in explained])
-    ranked = rank_for_employee(
-        needs, served.programs, set(record.features["completed_programs"]), top=programs
+    TreeSHAP reasons (most likely need first), and the employee's ranked programmes: computed
+    now, with the model loaded now."""
+    built = answer.answer(
+        record.features,
+        record.profile["competencies"],
+        loaded.explainer,
+        served.programs,
+        programs=programs,
+        reasons=reasons,
     )
     return {
         "employee_id": record.employee_id,
         "as_of": served.info.as_of,
         "model": model_ref(loaded),
-        "competencies": competencies,
-        "programs": [_program(p) for p in ranked],
+        **built,
     }
 
 
@@ -114,6 +97,34 @@ def unit_staff(
     if staff and not scope.sees(key, staff[0].profile.get("agency_id")):
         return []
     return staff
+def stored_recommendations(
+    state: ServingState,
+    served: Served,
+    loaded: Loaded,
+    employee_id: str,
+    programs: int = answer.PROGRAMS,
+    reasons: int = answer.REASONS,
+) -> bytes | None:
+    """The answer ``talenta score`` stored for the employee, as the JSON bytes of the
+    response, when it is the one asked for (the default programmes and reasons) and the
+    snapshot was scored by the model serving now; None otherwise (answer live).
+
+    Only the answer is read (not the profile and features, whose JSON would be parsed for
+    nothing), and it is spliced behind a header serialised here (employee, date, model: the
+    alias and run id are the serving ones): nothing stored is parsed again."""
+    if (
+        (programs, reasons) != (answer.PROGRAMS, answer.REASONS)
+        or served.info.model_name != loaded.name
+        or served.info.model_version != loaded.version
+    ):
+        return None
+    stored = state.snapshots.answer(served.info.snapshot_id, employee_id)
+    if stored is None:  # no such employee (the live path says 404), or no answer stored
+        return None
+    head = orjson.dumps(
+        {"employee_id": employee_id, "as_of": served.info.as_of, "model": model_ref(loaded)}
+    )
+    return head[:-1] + b"," + stored[1:]
 
 
 def unit_plan(
@@ -138,7 +149,7 @@ def unit_plan(
     probability = iter(loaded.explainer.need_probability([r for own in rows for r in own]))
     candidates = []
     for record, own in zip(staff, rows, strict=True):
-        needs = needs_of(own, [float(next(probability)) for _ in own])
+        needs = answer.needs_of(own, [float(next(probability)) for _ in own])
         completed = set(record.features["completed_programs"])
         for c in rank_for_employee(needs, served.programs, completed, top=None):
             candidates.append({**c, "employee_id": record.employee_id})
@@ -185,34 +196,7 @@ def unit_plan(
 
 def model_rows(record: EmployeeRecord) -> list[dict[str, Any]]:
     """The need model's input rows: the employee's features beside each competency's."""
-    person = record.features["employee"]
-    return [{**person, **row} for row in record.features["competencies"]]
-
-
-def needs_of(
-    rows: list[dict[str, Any]], probabilities: list[float]
-) -> dict[str, tuple[float, float | None, float]]:
-    """What :func:`~ml.recommend.rank.rank_for_employee` reads: competency code → (need
-    probability, last level, required level), for the competencies with a requirement."""
-    return {
-        row["competency_code"]: (p, row.get("last_level"), row["required_level"])
-        for row, p in zip(rows, probabilities, strict=True)
-        if row.get("required_level") is not None
-    }
-
-
-def _program(p: dict[str, Any]) -> dict[str, Any]:
-    finite = {k: (v if math.isfinite(v) else None) for k, v in p.items() if k.startswith("gain_")}
-    return {
-        "rank": p["rank"],
-        "program_id": p["program_id"],
-        "title": p["title"],
-        "competency_codes": p["competency_code"].split(";"),
-        "expected_gain": p["expected_gain"],
-        "cost_idr": p["cost_idr"],
-        "jp": p["jp"],
-        **finite,
-    }
+    return answer.model_rows(record.features)
 
 
 def flags(

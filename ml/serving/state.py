@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from ml.config import Settings
+from ml.recommend.explain import NeedExplainer
 from ml.serving.directory import Directory
-from ml.serving.explain import NeedExplainer
 from ml.store import ReviewTrail, make_engine, migrate, session_factory
 from ml.store.keys import Keys
 from ml.store.plans import Plans
@@ -99,6 +99,22 @@ class ModelSlot:
     def reload(self) -> Loaded:
         """Reload and wait for it (joining one in flight)."""
         return self.start_reload()[0].result()
+
+    def follow(self, every_s: float) -> Callable[[], None]:
+        """Reload every ``every_s`` seconds, in a thread of its own, until the returned
+        function is called. With several worker processes (``talenta serve --workers``) a
+        reload asked of one worker, or a promotion made by ``talenta promote``, reaches the
+        others this way: while the alias still names the version loaded, a reload costs one
+        registry read (see ``build_state``). A failed look-up keeps the model serving."""
+        stopped = threading.Event()
+
+        def run() -> None:
+            while not stopped.wait(every_s):
+                with contextlib.suppress(Exception):  # recorded in self.error; /ready says it
+                    self.reload()
+
+        threading.Thread(target=run, name="talenta-follow", daemon=True).start()
+        return stopped.set
 
     def _run(self, pending: Future[Loaded]) -> None:
         try:

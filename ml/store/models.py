@@ -26,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -65,7 +66,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _json_default(value: object) -> object:
+def json_default(value: object) -> object:
     # NumPy scalars and arrays (an audit's evidence is often built from them), dates, paths.
     if hasattr(value, "tolist"):
         return value.tolist()
@@ -85,7 +86,7 @@ class JSONText(TypeDecorator[dict[str, Any]]):
     def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return json.dumps(value, sort_keys=True, default=_json_default)
+        return json.dumps(value, sort_keys=True, default=json_default)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
         return None if value is None else json.loads(value)
@@ -211,6 +212,9 @@ class Snapshot(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data_dir: Mapped[str] = mapped_column(Text)
     employees: Mapped[int] = mapped_column(Integer)
+    # the need model whose answers are stored with the employees (None: none stored)
+    model_name: Mapped[str | None] = mapped_column(String(100))
+    model_version: Mapped[str | None] = mapped_column(String(40))
 
 
 class SnapshotEmployee(Base):
@@ -228,6 +232,8 @@ class SnapshotEmployee(Base):
     profile: Mapped[dict[str, Any]] = mapped_column(JSONText)
     protected: Mapped[dict[str, Any]] = mapped_column(JSONText)
     features: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    # the recommendation answer precomputed by the snapshot's model, as the JSON bytes served
+    answer: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class SnapshotProgram(Base):

@@ -10,6 +10,7 @@ it.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,14 +18,17 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, bindparam, delete, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ml.store.database import make_engine, migrate, session_factory
-from ml.store.models import Snapshot, SnapshotEmployee, SnapshotProgram
+from ml.store.models import Snapshot, SnapshotEmployee, SnapshotProgram, json_default
 from ml.store.repository import utc_now
 
 CHUNK = 1_000
+BULK_CHUNK = 10_000  # rows per executemany on SQLite: bounded memory, few round trips
 KEEP = 3
 
 
@@ -35,6 +39,8 @@ class SnapshotInfo:
     created_at: datetime
     data_dir: str
     employees: int
+    model_name: str | None = None  # the need model whose answers are stored (None: none are)
+    model_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class EmployeeRecord:
     profile: dict[str, Any]
     protected: dict[str, Any]
     features: dict[str, Any]
+    answer: bytes | None = None  # the precomputed recommendation answer, JSON (answer.py)
 
 
 class Snapshots:
@@ -72,12 +79,19 @@ class Snapshots:
         employees: Iterable[EmployeeRecord],
         programs: Mapping[str, dict[str, Any]],
         keep: int = KEEP,
+        *,
+        model: tuple[str, str] | None = None,
+        bulk: bool = True,
     ) -> SnapshotInfo:
         """Store a new snapshot in one transaction (nothing is served until it is complete) and
-        delete the snapshots older than the ``keep`` newest."""
+        delete the snapshots older than the ``keep`` newest. ``model``: the need model (name,
+        version) whose answers the records carry. ``bulk``: the employees go in by COPY on
+        PostgreSQL and by the driver's executemany in large batches on SQLite; off, through
+        SQLAlchemy's insert a thousand at a time (the path before; bench/snapshot_write.py
+        compares them)."""
         snapshot_id = uuid.uuid4().hex
         created = self._now()
-        count = 0
+        name, version = model if model is not None else (None, None)
         with self._sessions.begin() as session:
             session.add(
                 Snapshot(
@@ -86,25 +100,13 @@ class Snapshots:
                     created_at=created,
                     data_dir=data_dir,
                     employees=0,
+                    model_name=name,
+                    model_version=version,
                 )
             )
             session.flush()
-            for chunk in _chunks(iter(employees)):
-                session.execute(
-                    insert(SnapshotEmployee),
-                    [
-                        {
-                            "snapshot_id": snapshot_id,
-                            "employee_id": e.employee_id,
-                            "unit_id": e.unit_id,
-                            "profile": e.profile,
-                            "protected": e.protected,
-                            "features": e.features,
-                        }
-                        for e in chunk
-                    ],
-                )
-                count += len(chunk)
+            write = _bulk_rows if bulk else _insert_rows
+            count = write(session, snapshot_id, iter(employees))
             if programs:
                 session.execute(
                     insert(SnapshotProgram),
@@ -123,7 +125,7 @@ class Snapshots:
             for table in (SnapshotEmployee, SnapshotProgram, Snapshot):
                 if old:
                     session.execute(delete(table).where(table.snapshot_id.in_(old)))
-        return SnapshotInfo(snapshot_id, as_of, created, data_dir, count)
+        return SnapshotInfo(snapshot_id, as_of, created, data_dir, count, name, version)
 
     def latest(self) -> SnapshotInfo | None:
         with self._sessions() as session:
@@ -135,6 +137,7 @@ class Snapshots:
     def employee(self, snapshot_id: str, employee_id: str) -> EmployeeRecord | None:
         # Read once per API request: a Core statement built once, on a connection of its own
         # (no ORM session), costs about a third of the same select through a session.
+        # the answer too: a request reads it instead of computing it (None when not stored)
         ids = {"snapshot_id": snapshot_id, "employee_id": employee_id}
         if self._engine is None:  # sessions bound per call: no engine to take a connection from
             with self._sessions() as session:
@@ -143,6 +146,17 @@ class Snapshots:
             with self._engine.connect() as connection:
                 row = connection.execute(_EMPLOYEE, ids).first()
         return None if row is None else EmployeeRecord(*row)
+
+    def answer(self, snapshot_id: str, employee_id: str) -> bytes | None:
+        """The employee's precomputed answer alone (None: no such employee, or none stored)."""
+        ids = {"snapshot_id": snapshot_id, "employee_id": employee_id}
+        if self._engine is None:
+            with self._sessions() as session:
+                found = session.execute(_ANSWER, ids).scalar()
+        else:
+            with self._engine.connect() as connection:
+                found = connection.execute(_ANSWER, ids).scalar()
+        return None if found is None else bytes(found)
 
     def unit(self, snapshot_id: str, unit_id: str) -> list[EmployeeRecord]:
         """The unit's employees, by id."""
@@ -213,16 +227,127 @@ _COLUMNS = (
 
 
 _TABLE = SnapshotEmployee.__table__
-_EMPLOYEE = select(*(_TABLE.c[c.key] for c in _COLUMNS)).where(
+_EMPLOYEE = select(*(_TABLE.c[c.key] for c in (*_COLUMNS, SnapshotEmployee.answer))).where(
+    _TABLE.c.snapshot_id == bindparam("snapshot_id"),
+    _TABLE.c.employee_id == bindparam("employee_id"),
+)
+
+
+_ANSWER = select(_TABLE.c.answer).where(
     _TABLE.c.snapshot_id == bindparam("snapshot_id"),
     _TABLE.c.employee_id == bindparam("employee_id"),
 )
 
 
 def _info(row: Snapshot) -> SnapshotInfo:
-    return SnapshotInfo(row.snapshot_id, row.as_of, row.created_at, row.data_dir, row.employees)
+    return SnapshotInfo(
+        row.snapshot_id,
+        row.as_of,
+        row.created_at,
+        row.data_dir,
+        row.employees,
+        row.model_name,
+        row.model_version,
+    )
 
 
-def _chunks(items: Iterator[EmployeeRecord]) -> Iterator[list[EmployeeRecord]]:
-    while chunk := list(islice(items, CHUNK)):
+def as_stored(value: Any) -> Any:
+    """``value`` as the store gives it back (the JSON text the bulk write stores, read again):
+    what ``talenta score`` computes stored answers from, so that they are the API's answers
+    from the stored inputs."""
+    return json.loads(_dump(value))
+
+
+def _dump(value: Any) -> str:
+    """The JSON text of a snapshot's JSON column, as ``JSONText`` reads it (keys sorted).
+    orjson: about a seventh of the standard library's time, which was half of a snapshot
+    write (bench/snapshot_write.py). Unlike ``json.dumps`` it writes an infinite float as null
+    (NaN never reaches here: ``json_value`` makes it None); ``as_stored`` reads the same text,
+    so a precomputed answer is computed from what the store gives back either way."""
+    return orjson.dumps(value, default=json_default, option=_ORJSON).decode()
+
+
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+_EMPLOYEE_COLUMNS = ("snapshot_id", "employee_id", "unit_id", "profile", "protected", "features")
+_ALL_COLUMNS = (*_EMPLOYEE_COLUMNS, "answer")
+
+
+def _insert_rows(session: Session, snapshot_id: str, employees: Iterator[EmployeeRecord]) -> int:
+    """SQLAlchemy's insert, a thousand rows at a time, each value through its column type."""
+    count = 0
+    for chunk in _chunks(employees, CHUNK):
+        session.execute(
+            insert(SnapshotEmployee),
+            [
+                {
+                    "snapshot_id": snapshot_id,
+                    "employee_id": e.employee_id,
+                    "unit_id": e.unit_id,
+                    "profile": e.profile,
+                    "protected": e.protected,
+                    "features": e.features,
+                    "answer": e.answer,
+                }
+                for e in chunk
+            ],
+        )
+        count += len(chunk)
+    return count
+
+
+def _bulk_rows(session: Session, snapshot_id: str, employees: Iterator[EmployeeRecord]) -> int:
+    """The rows serialised once here (the same JSON text the column type writes) and handed to
+    the driver: COPY on PostgreSQL, the DB-API's executemany in batches on SQLite; in the
+    session's transaction either way."""
+    connection = session.connection()
+    dump = _dump
+    count = 0
+    if connection.dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        sql = f"COPY snapshot_employees ({', '.join(_ALL_COLUMNS)}) FROM STDIN"
+        dbapi = connection.dialect.loaded_dbapi
+        try:
+            with driver.cursor() as cursor, cursor.copy(sql) as copy:
+                for e in employees:
+                    copy.write_row(
+                        (
+                            snapshot_id,
+                            e.employee_id,
+                            e.unit_id,
+                            dump(e.profile),
+                            dump(e.protected),
+                            dump(e.features),
+                            e.answer,
+                        )
+                    )
+                    count += 1
+        except dbapi.Error as error:  # as SQLAlchemy raises it (IntegrityError, ...)
+            raise DBAPIError.instance(sql, None, error, dbapi.Error) from error
+        return count
+    places = ", ".join("?" for _ in _ALL_COLUMNS)
+    sql = f"INSERT INTO snapshot_employees ({', '.join(_ALL_COLUMNS)}) VALUES ({places})"
+    for chunk in _chunks(employees, BULK_CHUNK):
+        # a list of tuples: the driver's executemany, no per-row work in SQLAlchemy
+        connection.exec_driver_sql(
+            sql,
+            [
+                (
+                    snapshot_id,
+                    e.employee_id,
+                    e.unit_id,
+                    dump(e.profile),
+                    dump(e.protected),
+                    dump(e.features),
+                    e.answer,
+                )
+                for e in chunk
+            ],
+        )
+        count += len(chunk)
+    return count
+
+
+def _chunks(items: Iterator[EmployeeRecord], size: int) -> Iterator[list[EmployeeRecord]]:
+    while chunk := list(islice(items, size)):
         yield chunk

@@ -3,7 +3,6 @@ Dask) equal the in-memory scores row for row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,6 @@ import pytest
 from ml.errors import InputError
 from ml.features.io import load_tables
 from ml.pipelines.featurise_partitioned import featurise_partitioned
-from ml.pipelines.generate import flatten_shards, generate_sharded
 from ml.pipelines.score_partitioned import partitioned_as_of, score_partitioned
 from ml.pipelines.train import read_training_data
 from ml.synth import SynthConfig, generate_workforce, write_workforce
@@ -36,22 +34,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
 
 
 @pytest.fixture(scope="module")
-def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sharded")
-    generate_sharded(SynthConfig(employees=3000, seed=31), out, shard_size=1000)
-    return out
-
-
-@pytest.fixture(scope="module")
-def flat(sharded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("flat")
-    flatten_shards(sharded, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def expected(flat: Path, bundle: Bundle) -> pd.DataFrame:
-    return _canonical(score_workforce(load_tables(flat), bundle, AS_OF))
+def expected(sharded_flat: Path, bundle: Bundle) -> pd.DataFrame:
+    return _canonical(score_workforce(load_tables(sharded_flat), bundle, AS_OF))
 
 
 def _canonical(scores: pd.DataFrame) -> pd.DataFrame:
@@ -89,8 +73,8 @@ def test_scoring_reads_partitioned_features(
     pd.testing.assert_frame_equal(_gathered(tmp_path / "scores"), expected)
 
 
-def test_default_date_is_the_in_memory_scorers(sharded: Path, flat: Path) -> None:
-    assert partitioned_as_of(sharded) == latest_as_of(load_tables(flat)) == AS_OF
+def test_default_date_is_the_in_memory_scorers(sharded: Path, sharded_flat: Path) -> None:
+    assert partitioned_as_of(sharded) == latest_as_of(load_tables(sharded_flat)) == AS_OF
 
 
 def test_a_flat_directory_is_refused(bundle: Bundle, tmp_path: Path) -> None:
@@ -98,20 +82,8 @@ def test_a_flat_directory_is_refused(bundle: Bundle, tmp_path: Path) -> None:
         score_partitioned(tmp_path, bundle, AS_OF, tmp_path / "scores")
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[object]:
-    distributed = pytest.importorskip("distributed", reason="the Dask path needs talenta[dask]")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
-
-
 def test_partitions_on_dask_equal_in_memory(
-    client: object, sharded: Path, bundle: Bundle, expected: pd.DataFrame, tmp_path: Path
+    dask_client: object, sharded: Path, bundle: Bundle, expected: pd.DataFrame, tmp_path: Path
 ) -> None:
-    score_partitioned(sharded, bundle, AS_OF, tmp_path / "scores", client=client)
+    score_partitioned(sharded, bundle, AS_OF, tmp_path / "scores", client=dask_client)
     pd.testing.assert_frame_equal(_gathered(tmp_path / "scores"), expected)

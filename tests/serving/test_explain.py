@@ -13,7 +13,7 @@ import pytest
 
 from ml.contract.schemas import ALL_COLUMNS
 from ml.features.io import load_tables
-from ml.serving.explain import NeedExplainer
+from ml.recommend.explain import NeedExplainer
 from ml.serving.state import ServingState
 from ml.training.bundle import Bundle
 from ml.training.explain import contributions, top_reasons

@@ -157,3 +157,44 @@ def test_the_default_store_lives_under_talenta_home(tmp_path: Path) -> None:
     run_id = trail.start_run("audit-bot", str(tmp_path / "data" / "raw"), {"alpha": 0.05})
     assert trail.record_flags(run_id, [rater_flag("R1")]).new == 1
     assert (tmp_path / "data" / "talenta.db").is_file()
+
+
+def test_the_precomputed_answers_migrate_up_and_down_keeping_the_snapshot(store_url: str) -> None:
+    """0006 adds the answer and model columns and takes them away again; the snapshot stored
+    before stays whole both ways (a copy-and-swap of `snapshots` would cascade-delete it)."""
+    from datetime import date
+
+    from ml.store.snapshots import EmployeeRecord, Snapshots
+
+    migrate(store_url, "0003")
+    engine = make_engine(store_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO snapshots (snapshot_id, as_of, created_at, data_dir, employees) "
+                    "VALUES ('s1', '2026-01-01', '2026-01-02 00:00:00', '/d', 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO snapshot_employees (snapshot_id, employee_id, unit_id, profile, "
+                    "protected, features) VALUES ('s1', 'E1', 'U1', '{}', '{}', '{}')"
+                )
+            )
+        migrate(store_url)
+        snapshots = Snapshots(session_factory(engine))
+        assert snapshots.employee("s1", "E1") == EmployeeRecord("E1", "U1", {}, {}, {}, None)
+        info = snapshots.write(
+            date(2026, 2, 1), "/e", [EmployeeRecord("E2", "U1", {}, {}, {}, b"{}")], {},
+            model=("talenta-need", "4"),
+        )  # fmt: skip
+        assert (info.model_name, info.model_version) == ("talenta-need", "4")
+        assert snapshots.answer(info.snapshot_id, "E2") == b"{}"
+        downgrade(store_url, "0003")
+        with engine.connect() as connection:
+            count = connection.execute(text("SELECT count(*) FROM snapshot_employees")).scalar()
+            columns = {c["name"] for c in inspect(connection).get_columns("snapshot_employees")}
+        assert count == 2 and "answer" not in columns
+    finally:
+        engine.dispose()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,23 +18,8 @@ from ml.synth import SynthConfig
 from ml.synth.org import agency_sizes
 from ml.synth.reference import AGENCIES
 from ml.synth.sharded import NipSequence, plan_shards
-
-CONFIG = SynthConfig(employees=3000, seed=11)
-SHARD = 1000
-
-
-@pytest.fixture(scope="module")
-def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sharded")
-    generate_sharded(CONFIG, out, shard_size=SHARD)
-    return out
-
-
-@pytest.fixture(scope="module")
-def flat(sharded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("flat")
-    flatten_shards(sharded, out)
-    return out
+from tests.conftest import SHARD_SIZE as SHARD
+from tests.conftest import SHARDED as CONFIG
 
 
 def _parts(root: Path, name: str) -> list[pd.DataFrame]:
@@ -80,17 +64,19 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path, sharded: Path) -> 
         assert filecmp.cmp(tmp_path / f, sharded / f, shallow=False), f
 
 
-def test_another_seed_gives_another_workforce(tmp_path: Path, flat: Path) -> None:
+def test_another_seed_gives_another_workforce(tmp_path: Path, sharded_flat: Path) -> None:
     generate_sharded(SynthConfig(employees=3000, seed=12), tmp_path / "s", shard_size=SHARD)
     other = flatten_shards(tmp_path / "s", tmp_path / "f")
     assert other
-    a = pd.read_parquet(flat / "employees.parquet")["employee_id"]
+    a = pd.read_parquet(sharded_flat / "employees.parquet")["employee_id"]
     b = pd.read_parquet(tmp_path / "f" / "employees.parquet")["employee_id"]
     assert len(a) == len(b) == 3000 and not a.equals(b)
 
 
-def test_the_sharded_workforce_obeys_the_contract(flat: Path) -> None:
-    report = validate_directory(flat, require=["appraisals", "trainings", "units", "positions"])
+def test_the_sharded_workforce_obeys_the_contract(sharded_flat: Path) -> None:
+    report = validate_directory(
+        sharded_flat, require=["appraisals", "trainings", "units", "positions"]
+    )
     assert report.ok, report.violations[:5]
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from ml.contract.codes import CompetencyGroup
-from ml.serving.explain import NeedExplainer
+from ml.recommend.explain import NeedExplainer
 from ml.serving.service import model_rows
 from ml.serving.state import ServingState
 from ml.store.models import AuditRun, Flag

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from ml.serving import scope, service
 from ml.serving.access import reads
@@ -82,9 +82,15 @@ def get_recommendations(
     loaded: ChampionDep,
     programs: Annotated[int, Query(ge=0, le=50, description="programmes to rank")] = 5,
     reasons: Annotated[int, Query(ge=1, le=20, description="reasons per competency")] = 3,
-) -> dict[str, Any]:
+) -> dict[str, Any] | Response:
     """Per competency the need probability beside the deterministic gap, with its top reasons
     (exact TreeSHAP, in log-odds: baseline + reasons + other = log_odds), the ranked programmes,
     and which model answered (name, version, alias)."""
+    if scope.agencies(key) is not None:  # a bound key: the agency is checked on the record first
+        service.employee(state, served, employee_id, key)
+    # computed by `talenta score` for the model serving now: sent as stored, not recomputed
+    stored = service.stored_recommendations(state, served, loaded, employee_id, programs, reasons)
+    if stored is not None:
+        return Response(stored, media_type="application/json")
     record = service.employee(state, served, employee_id, key)
     return service.recommendations(record, served, loaded, programs=programs, reasons=reasons)
