@@ -97,6 +97,7 @@ def test_half_step_effects_are_found_with_honest_intervals(seed: int) -> None:
     flags = audit(frame)
     ratees = frame.groupby("rater_id")["employee_id"].nunique()
     assert ratees.min() >= 15
+    covered = []
     for kind in KINDS:
         injected = truth[truth["kind"] == kind]
         rows = injected.merge(flags, on=["rater_id", "group"], suffixes=("_t", ""))
@@ -107,8 +108,15 @@ def test_half_step_effects_are_found_with_honest_intervals(seed: int) -> None:
         assert len(true) / len(mine) >= 0.95, kind  # precision
         error = (rows["effect"] - rows["injected"]).abs()
         assert error.median() <= 0.1, kind
-        covered = (rows["ci_low"] <= rows["injected"]) & (rows["injected"] <= rows["ci_high"])
-        assert covered.mean() >= 0.9, kind
+        # Honest intervals, per kind: the standardised errors centre on zero with a spread
+        # near one (a pull towards zero of one standard error, as measured on the generator
+        # before issue 14's backfitting, gives a mean near ±1).
+        z = (rows["effect"] - rows["injected"]) / rows["se"]
+        assert abs(z.mean()) <= 0.4 and 0.7 <= z.std() <= 1.3, (kind, z.mean(), z.std())
+        covered.append((rows["ci_low"] <= rows["injected"]) & (rows["injected"] <= rows["ci_high"]))
+    # Coverage ≥ 0.9 over the ~90 injected raters of a seed: per kind (~30 raters) a calibrated
+    # 95% interval still misses three or more times in about one seed in six (binomial).
+    assert pd.concat(covered).mean() >= 0.9
 
 
 def test_a_clean_panel_is_rarely_flagged_and_its_intervals_cover_zero() -> None:
