@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,6 +43,22 @@ def run_audit(
     return audit_tables(tables, people, config, step)
 
 
+def statement(result: AuditResult) -> dict[str, Any]:
+    """The coverage statement as the run records it (for the API and pages: what ran, what
+    could not and why, the design seen), in plain JSON. Kept with the run's parameters: it
+    describes the run, and needs no table of its own."""
+    rows = json.loads(result.coverage.to_json(orient="records")) if len(result.coverage) else []
+    return {"coverage": rows, "design": json.loads(json.dumps(result.design, default=_plain))}
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers for JSON."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
 @dataclass(frozen=True)
 class Audited:
     result: AuditResult
@@ -73,9 +91,8 @@ def audit_and_record(
     step("recording flags")
     try:
         trail = ReviewTrail.from_url(store_url)
-        run_id = trail.start_run(
-            by, str(data_dir.resolve()), parameters if parameters is not None else {"out": str(out)}
-        )
+        given = parameters if parameters is not None else {"out": str(out)}
+        run_id = trail.start_run(by, str(data_dir.resolve()), {**given, **statement(result)})
         recorded = trail.record_flags(run_id, flag_records(result))
     except SQLAlchemyError as e:
         raise NotReadyError(
