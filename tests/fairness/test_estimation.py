@@ -221,3 +221,26 @@ def _values(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _components(frame: pd.DataFrame) -> VarianceComponents:
     return variance_components(frame["residual"], frame["rater_id"], frame["employee_id"])
+
+
+def test_a_low_average_that_one_unjudged_group_may_carry_is_unresolved() -> None:
+    # Two raters with only four men among their ratees (too few to judge a gender contrast):
+    # one rates women half a step lower, the other everyone. The first's ratings of men read
+    # as no effect, so "severe to everyone" is not what the data say: UNRESOLVED. The second's
+    # men read low too: SEVERE.
+    frame, _ = crossed(107, raters=60, biased=0.0)
+    ratees = frame.groupby("rater_id")["employee_id"].nunique().sort_values()
+    apart, everyone = ratees.index[-1], ratees.index[-2]
+    for rater in (apart, everyone):
+        people = frame.loc[frame["rater_id"] == rater, "employee_id"].unique()
+        frame.loc[frame["employee_id"].isin(people[4:]), "gender"] = "P"
+        frame.loc[frame["employee_id"].isin(people[:4]), "gender"] = "L"
+    women = frame["gender"] == "P"
+    frame.loc[(frame["rater_id"] == apart) & women, "residual"] -= 0.5
+    frame.loc[frame["rater_id"] == everyone, "residual"] -= 0.5
+    flags = audit(frame)
+    main = flags[flags["group"] == ""].set_index("rater_id")
+    assert main.loc[apart, "kind"] == "UNRESOLVED" and main.loc[apart, "flagged"]
+    assert main.loc[everyone, "kind"] == "SEVERE"
+    gender = flags[flags["group"] == "gender=P"].set_index("rater_id")
+    assert gender.loc[apart, "kind"] == "INSUFFICIENT_DATA"  # the contrast itself: unjudged
