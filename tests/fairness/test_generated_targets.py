@@ -1,7 +1,8 @@
 """Issue 14's targets on a generated workforce no threshold was chosen on (seed 44; tuning used
 21, 31–33 and 34–36, the bench reports the held-out 37–39): raters biased by exactly half a
-step, per kind over the injected raters with ≥ 15 ratees. Binding: what is met is asserted; what is not yet met is a
-strict xfail, so that the day it passes the test says so (and the README must be updated)."""
+step, per kind over the injected raters with ≥ 15 ratees. Binding: what is met is asserted;
+what is not yet met is a strict xfail, so that the day it passes the test says so (and the
+README must be updated)."""
 
 from __future__ import annotations
 
