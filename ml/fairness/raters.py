@@ -65,8 +65,10 @@ def rater_effects(
     """Per rater: the mean residual of the rater's appraisals (given − expected) — unshrunk, so
     that it reads in rating steps — with its 95% interval from the pooled variance components
     (:func:`variance_components`), the BH q-value of "no effect", the empirical-Bayes
-    ``shrunk`` effect (for ranking), and the minimum detectable effect. Kind LENIENT / SEVERE
-    (or INSUFFICIENT_DATA / NONE). Columns: ``COLUMNS``.
+    ``shrunk`` effect (for ranking), and the minimum detectable effect. Effects are measured
+    from the typical (median) rater (``_typical``). Kind LENIENT / SEVERE, UNRESOLVED where an
+    unjudged group may carry the whole lean (``_unresolved``; only with ``differential``), or
+    INSUFFICIENT_DATA / NONE. Columns: ``COLUMNS``.
 
     ``differential``: the flagged differential functioning (:func:`differential_functioning`);
     a rater's ratings of the group the rater treats apart are left out of the rater's effect,
@@ -90,10 +92,11 @@ def rater_effects(
     enough = ratees >= config.min_ratees
     effect = fit.effect - _typical(fit.effect, enough)
     # Model-based standard errors widened by the misfit variance, not a sandwich (clustered by
-    # ratee) or per-rater variance: on generated workforces (seeds 34–36, 44) the lenient and
-    # severe intervals that miss do so because the estimate is pulled about one standard error
-    # towards zero, while clean raters' z-scores have a spread near 1; the clustered standard
-    # error of a rater's mean is about half the model's there and would cover less, not more.
+    # ratee) or per-rater variance: on generated workforces (seeds 34–36, 44, before the
+    # backfitting of ``ml.fairness.residuals``) the lenient and severe intervals that missed did
+    # so because the estimate was pulled about one standard error towards zero, while clean
+    # raters' z-scores had a spread near 1; the clustered standard error of a rater's mean is
+    # about half the model's there and would cover less, not more.
     se = _misfit_se(effect, fit.se, enough, config.alpha, config.min_effect)
     p = np.where(enough, two_sided_p(effect / se), np.nan)
     table = _flag_table(
