@@ -73,6 +73,7 @@ REACHES = {
         "recommendations",
         "flags",
         "reviews",
+        "coverage",
         "health",
         "ready",
         "employees",
