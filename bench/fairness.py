@@ -18,7 +18,7 @@ audit frame are kept under ``--keep`` and reused by a later run (``frames_reused
 output says how many were): the rater families are always recomputed with the code of the run.
 The audit's cost is timed beside the generation of the same workforce when a frame is made.
 
-    python bench/fairness.py --employees 6000 --seeds 34 35 36
+    OMP_NUM_THREADS=1 python bench/fairness.py --employees 6000 --seeds 37 38 39
 """
 
 from __future__ import annotations
@@ -156,8 +156,8 @@ def _power(rows: pd.DataFrame) -> list[dict[str, object]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--employees", type=int, default=6_000)
-    # Held out: no threshold of the audit was chosen on them.
-    parser.add_argument("--seeds", type=int, nargs="+", default=[34, 35, 36])
+    # Held out: nothing of the audit was chosen on them (issue 14 tuned on 34–36).
+    parser.add_argument("--seeds", type=int, nargs="+", default=[37, 38, 39])
     parser.add_argument("--magnitudes", type=float, nargs="+", default=[0.2, 0.35, 0.5, 0.75, 1.0])
     parser.add_argument("--keep", type=Path, default=Path("bench/results/fairness_workforces"))
     parser.add_argument("--out", type=Path, default=Path("bench/results/fairness.json"))

@@ -4,6 +4,7 @@ effects large enough to matter on raters with enough ratees."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,21 +192,14 @@ def group_sides(truth: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
     """Per injected rater, the fewer of its distinct ratees inside and outside its group (for a
     lenient or severe rater: its number of ratees)."""
     rated = frame[frame["rater_id"].notna()].astype({"rater_id": "str"})
-    values = []
-    for r in truth.itertuples():
-        mine = rated[rated["rater_id"] == r.rater_id]
-        if r.kind != "DIFFERENTIAL":
-            values.append(mine["employee_id"].nunique())
-            continue
-        attribute, level = str(r.group).split("=", 1)
-        inside = mine[attribute].astype("str") == level
-        values.append(
-            min(
-                mine.loc[inside, "employee_id"].nunique(),
-                mine.loc[~inside, "employee_id"].nunique(),
-            )
-        )
-    return pd.Series(values, index=truth.index, dtype="int64")
+
+    def sides(mine: pd.DataFrame, inside: pd.Series | None) -> float:
+        ratees = mine["employee_id"]
+        if inside is None:
+            return float(ratees.nunique())
+        return float(min(ratees[inside].nunique(), ratees[~inside].nunique()))
+
+    return _per_injected(truth, rated, sides).astype("int64")
 
 
 def _observed_shift(truth: pd.DataFrame, frame: pd.DataFrame, data_dir: Path) -> pd.Series:
@@ -217,13 +211,29 @@ def _observed_shift(truth: pd.DataFrame, frame: pd.DataFrame, data_dir: Path) ->
     keys = ["employee_id", "period", "rater_id"]
     rows = frame[[*keys, "gender", "age_band"]].astype({k: "str" for k in keys})
     rows = rows.merge(shifts.astype({k: "str" for k in keys})[[*keys, "rater_shift"]], on=keys)
+
+    def shift(mine: pd.DataFrame, inside: pd.Series | None) -> float:
+        moved = mine["rater_shift"]
+        if inside is None:
+            return float(moved.mean())
+        return float(moved[inside].mean() - moved[~inside].mean())
+
+    return _per_injected(truth, rows, shift)
+
+
+def _per_injected(
+    truth: pd.DataFrame,
+    rows: pd.DataFrame,
+    measure: Callable[[pd.DataFrame, pd.Series | None], float],
+) -> pd.Series:
+    """``measure`` of each injected rater's rows (``rows`` with a string ``rater_id``), given
+    which of them are inside its group for a DIFFERENTIAL rater (None for the other kinds)."""
     values = []
     for r in truth.itertuples():
         mine = rows[rows["rater_id"] == r.rater_id]
-        if r.kind != "DIFFERENTIAL":
-            values.append(mine["rater_shift"].mean())
-            continue
-        attribute, level = str(r.group).split("=", 1)
-        inside = mine[attribute].astype("str") == level
-        values.append(mine["rater_shift"][inside].mean() - mine["rater_shift"][~inside].mean())
+        inside = None
+        if r.kind == "DIFFERENTIAL":
+            attribute, level = str(r.group).split("=", 1)
+            inside = mine[attribute].astype("str") == level
+        values.append(measure(mine, inside))
     return pd.Series(values, index=truth.index, dtype="float64")

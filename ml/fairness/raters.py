@@ -28,6 +28,7 @@ COLUMNS = [
     "ratees", "se", "shrunk", "mde",
 ]  # fmt: skip
 POWER = 0.8  # the power at which a minimum detectable effect is stated
+MIN_CENTRED = 10  # judged raters needed before the median rater is the reference (``_typical``)
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,10 @@ def rater_effects(
     """Per rater: the mean residual of the rater's appraisals (given − expected) — unshrunk, so
     that it reads in rating steps — with its 95% interval from the pooled variance components
     (:func:`variance_components`), the BH q-value of "no effect", the empirical-Bayes
-    ``shrunk`` effect (for ranking), and the minimum detectable effect. Kind LENIENT / SEVERE
-    (or INSUFFICIENT_DATA / NONE). Columns: ``COLUMNS``.
+    ``shrunk`` effect (for ranking), and the minimum detectable effect. Effects are measured
+    from the typical (median) rater (``_typical``). Kind LENIENT / SEVERE, UNRESOLVED where an
+    unjudged group may carry the whole lean (``_unresolved``; only with ``differential``), or
+    INSUFFICIENT_DATA / NONE. Columns: ``COLUMNS``.
 
     ``differential``: the flagged differential functioning (:func:`differential_functioning`);
     a rater's ratings of the group the rater treats apart are left out of the rater's effect,
@@ -87,20 +90,94 @@ def rater_effects(
     means = cluster_means(residual, rater, ratee)
     ratees = means.clusters.reindex(raters).to_numpy()
     enough = ratees >= config.min_ratees
-    effect = fit.effect
+    effect = fit.effect - _typical(fit.effect, enough)
     # Model-based standard errors widened by the misfit variance, not a sandwich (clustered by
-    # ratee) or per-rater variance: on generated workforces (seeds 34–36, 44) the lenient and
-    # severe intervals that miss do so because the estimate is pulled about one standard error
-    # towards zero, while clean raters' z-scores have a spread near 1; the clustered standard
-    # error of a rater's mean is about half the model's there and would cover less, not more.
+    # ratee) or per-rater variance: on generated workforces (seeds 34–36, 44, before the
+    # backfitting of ``ml.fairness.residuals``) the lenient and severe intervals that missed did
+    # so because the estimate was pulled about one standard error towards zero, while clean
+    # raters' z-scores had a spread near 1; the clustered standard error of a rater's mean is
+    # about half the model's there and would cover less, not more.
     se = _misfit_se(effect, fit.se, enough, config.alpha, config.min_effect)
     p = np.where(enough, two_sided_p(effect / se), np.nan)
-    return _flag_table(
+    table = _flag_table(
         rater_id=np.asarray(raters), group=np.full(len(raters), ""),
         n=means.n.reindex(raters).to_numpy(), ratees=ratees, effect=effect, se=se, p=p,
         enough=enough,
         alpha=config.alpha, kinds=("LENIENT", "SEVERE"), min_effect=config.min_effect,
     )  # fmt: skip
+    if differential is None:
+        return table
+    # The misfit variance every rater's interval carries (``_misfit_se``), for the side checks.
+    misfit = float(np.nanmedian(se[enough] ** 2 - fit.se[enough] ** 2)) if enough.any() else 0.0
+    centre = float(fit.effect[0] - effect[0]) if len(effect) else 0.0
+    return _unresolved(table, rated, differential, components, misfit, centre)
+
+
+def _unresolved(
+    table: pd.DataFrame,
+    rated: pd.DataFrame,
+    differential: pd.DataFrame,
+    components: VarianceComponents,
+    misfit: float,
+    centre: float,
+) -> pd.DataFrame:
+    """LENIENT or SEVERE says "towards everyone"; a rater whose contrast for a group could not
+    be judged (a side with fewer than ``min_group_ratees``) may instead treat that group apart:
+    with four men among sixteen ratees, "severe to everyone" and "severe to women" read the
+    same average. Such a flag becomes ``UNRESOLVED`` (still flagged: the rater's ratings do lean)
+    where the rater's ratings *outside* the group are consistent with no effect at all, for
+    either side of such a group. Measured before this rule on generated workforces (seeds
+    34–36): every SEVERE flag on a rater without a severe bias (four) was of this kind."""
+    flagged = table["flagged"].to_numpy() & (table["group"] == "").to_numpy()
+    open_pairs = differential[differential["kind"] == "INSUFFICIENT_DATA"]
+    if not flagged.any() or open_pairs.empty:
+        return table
+    raters = rated["rater_id"].astype("str").to_numpy()
+    residual = rated["residual"].to_numpy(float) - centre
+    employee = rated["employee_id"].astype("str").to_numpy()
+    candidates = set(table.loc[flagged, "rater_id"].astype("str"))
+    open_pairs = open_pairs[open_pairs["rater_id"].astype("str").isin(candidates)]
+    unresolved: set[str] = set()
+    for r in open_pairs.itertuples():
+        rater = str(r.rater_id)
+        if rater in unresolved:
+            continue
+        attribute, level = str(r.group).split("=", 1)
+        if attribute not in rated:
+            continue
+        mine = raters == rater
+        value = rated[attribute].astype("object").fillna("").astype("str").to_numpy()[mine]
+        known = value != ""
+        inside = value == level
+        levels = set(value[known])
+        # Either side may be the one treated apart where the attribute has two levels (one
+        # comparison stands for both); with more, each level is a comparison of its own.
+        sides = (known & ~inside, inside) if len(levels) <= 2 else (known & ~inside,)
+        for other in sides:
+            effect, se = _side_effect(
+                residual[mine][other], employee[mine][other], components, misfit
+            )
+            if np.isfinite(effect) and abs(effect) < Z95 * se:
+                unresolved.add(rater)
+                break
+    if unresolved:
+        rows = flagged & table["rater_id"].astype("str").isin(unresolved).to_numpy()
+        table.loc[rows, "kind"] = "UNRESOLVED"
+    return table
+
+
+def _side_effect(
+    residual: np.ndarray, employee: np.ndarray, components: VarianceComponents, misfit: float
+) -> tuple[float, float]:
+    """A rater's effect on some of its rows: the GLS mean of its ratees' mean residuals under
+    the crossed model's pooled components (each ratee weighted 1 / (σ²_ratee + σ²_noise / n)),
+    and its standard error with the misfit variance added."""
+    if not len(residual):
+        return float("nan"), float("nan")
+    frame = pd.DataFrame({"v": residual, "e": employee}).groupby("e")["v"].agg(["mean", "size"])
+    weight = 1.0 / (components.ratee + components.noise / frame["size"].to_numpy(float))
+    effect = float(np.sum(weight * frame["mean"].to_numpy(float)) / weight.sum())
+    return effect, float(np.sqrt(1.0 / weight.sum() + misfit))
 
 
 def differential_functioning(
@@ -276,6 +353,18 @@ def _interaction(
             "se": fit.se[len(raters) : k],
         }
     )
+
+
+def _typical(effect: np.ndarray, judged: np.ndarray) -> float:
+    """Where "no effect" lies: the typical (median) judged rater's effect. The expectation is
+    what the average rater gives for the evidence; where the biased raters lean one way more
+    often than the other, every rater's residual carries the imbalance (measured on a generated
+    workforce, seed 34, 25 severe raters against 13 lenient: clean raters read +0.044). The
+    median of a few hundred raters moves by a small fraction of one rater's standard error, so
+    its own uncertainty is left out; with fewer than ``MIN_CENTRED`` judged raters it is too
+    unsure to be the reference, and the average rater stays it."""
+    effect = effect[judged & np.isfinite(effect)]
+    return float(np.median(effect)) if len(effect) >= MIN_CENTRED else 0.0
 
 
 def _side_counts(

@@ -136,6 +136,9 @@ def audit_markdown(result: AuditResult) -> str:
         f"raters with enough ratees flagged; "
         f"{int((overall['kind'] == 'INSUFFICIENT_DATA').sum())} have too few ratees to judge.",
         _md(overall[overall["flagged"]]),
+        "UNRESOLVED: the rater's ratings lean, but a group with too few ratees on one side to "
+        "be judged may carry it all (the ratings outside that group are consistent with no "
+        "effect): towards everyone or towards that group cannot be told apart.",
         f"![rater effects]({FOREST_PNG})",
         "## 2. Differential rater functioning",
         "A rater who rates one group lower (or higher) than the evidence supports, compared with "

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -49,6 +50,22 @@ def run_audit(
     if extra:
         people = people.merge(protected.read_extra(data_dir, extra), on="employee_id", how="left")
     return audit_tables(tables, people, config, step)
+
+
+def statement(result: AuditResult) -> dict[str, Any]:
+    """The coverage statement as the run records it (for the API and pages: what ran, what
+    could not and why, the design seen), in plain JSON. Kept with the run's parameters: it
+    describes the run, and needs no table of its own."""
+    rows = json.loads(result.coverage.to_json(orient="records")) if len(result.coverage) else []
+    return {"coverage": rows, "design": json.loads(json.dumps(result.design, default=_plain))}
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers for JSON."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 @dataclass(frozen=True)
@@ -113,6 +130,5 @@ def run_parameters(
     the committee's pages and API can state them."""
     parameters: dict[str, object] = dict(given) if given is not None else {"out": str(out)}
     parameters.setdefault("out", str(out))
-    parameters["coverage"] = json.loads(result.coverage.to_json(orient="records"))
-    parameters["design"] = json.loads(json.dumps(result.design, default=str))
+    parameters.update(statement(result))
     return parameters

@@ -399,6 +399,27 @@ class ReviewCreate(BaseModel):
     )
 
 
+class CoverageRowPublic(BaseModel):
+    family: str = Field(examples=["RATER"])
+    attribute: str = Field(description="the protected attribute, empty for families without one")
+    ran: bool
+    tested: int = Field(description="tests or units judged")
+    flagged: int
+    reason: str = Field(description="why the family did not run; empty where it ran")
+
+
+class CoveragePublic(BaseModel):
+    """What the latest audit run could and could not examine, and the design it saw."""
+
+    run_id: str
+    started_at: datetime
+    started_by: str
+    flags_raised: int
+    design: dict[str, Any]
+    coverage: list[CoverageRowPublic]
+    statement: list[str] = Field(description="the coverage in plain sentences, as audit.md says")
+
+
 class TrailEventPublic(BaseModel):
     event: str
     at: datetime

@@ -10,6 +10,8 @@ import orjson
 import pandas as pd
 
 from ml.recommend import answer
+from ml.fairness.coverage import COLUMNS as COVERAGE_COLUMNS
+from ml.fairness.coverage import summary_lines
 from ml.recommend.plan import PlanLimits, plan_unit
 from ml.recommend.rank import rank_for_employee
 from ml.serving import scope
@@ -219,6 +221,25 @@ def flags(
         "count": page.total,
         "limit": limit,
         "offset": offset,
+    }
+
+
+def coverage(state: ServingState) -> dict[str, Any]:
+    """The latest audit run's coverage statement: a committee reading "no flagged rater" must
+    know whether raters were judged at all."""
+    run = state.trail.latest_run()
+    if run is None or "coverage" not in run.parameters:
+        raise NotFound("no audit run with a coverage statement recorded yet: run `talenta audit`")
+    rows = pd.DataFrame(run.parameters["coverage"], columns=COVERAGE_COLUMNS)
+    seen = run.parameters.get("design", {})
+    return {
+        "run_id": run.run_id,
+        "started_at": run.started_at,
+        "started_by": run.started_by,
+        "flags_raised": run.flags_raised,
+        "design": seen,
+        "coverage": rows.to_dict("records"),
+        "statement": summary_lines(rows, seen) if seen else [],
     }
 
 

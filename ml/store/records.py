@@ -182,6 +182,18 @@ class Page:
     total: int
 
 
+@dataclass(frozen=True)
+class RunView:
+    """An audit run as recorded: who started it and when, its parameters (with the coverage
+    statement the audit made of what it could and could not examine), flags raised."""
+
+    run_id: str
+    started_at: datetime
+    started_by: str
+    parameters: dict[str, Any]
+    flags_raised: int
+
+
 TrailKind = Literal["RAISED", "OBSERVED", "REVIEWED"]
 
 

@@ -29,6 +29,7 @@ from ml.store.records import (
     RecordResult,
     ReviewError,
     ReviewEvent,
+    RunView,
     TrailEvent,
     UnknownFlagError,
     UnknownRunError,
@@ -93,6 +94,22 @@ class ReviewTrail:
                 )
             )
         return run_id
+
+    def latest_run(self) -> RunView | None:
+        """The most recently started audit run, or None before the first."""
+        with self._sessions() as session:
+            run = session.scalars(
+                select(AuditRun).order_by(AuditRun.started_at.desc(), AuditRun.run_id).limit(1)
+            ).first()
+            if run is None:
+                return None
+            return RunView(
+                run_id=run.run_id,
+                started_at=run.started_at,
+                started_by=run.started_by,
+                parameters=dict(run.parameters or {}),
+                flags_raised=run.flags_raised,
+            )
 
     def record_flags(self, run_id: str, flags: Iterable[FlagRecord]) -> RecordResult:
         """Record the flags that run ``run_id`` raised: a flag's identity is stored the first

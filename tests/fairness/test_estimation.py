@@ -97,6 +97,7 @@ def test_half_step_effects_are_found_with_honest_intervals(seed: int) -> None:
     flags = audit(frame)
     ratees = frame.groupby("rater_id")["employee_id"].nunique()
     assert ratees.min() >= 15
+    covered = []
     for kind in KINDS:
         injected = truth[truth["kind"] == kind]
         rows = injected.merge(flags, on=["rater_id", "group"], suffixes=("_t", ""))
@@ -107,8 +108,15 @@ def test_half_step_effects_are_found_with_honest_intervals(seed: int) -> None:
         assert len(true) / len(mine) >= 0.95, kind  # precision
         error = (rows["effect"] - rows["injected"]).abs()
         assert error.median() <= 0.1, kind
-        covered = (rows["ci_low"] <= rows["injected"]) & (rows["injected"] <= rows["ci_high"])
-        assert covered.mean() >= 0.9, kind
+        # Honest intervals, per kind: the standardised errors centre on zero with a spread
+        # near one (a pull towards zero of one standard error, as measured on the generator
+        # before issue 14's backfitting, gives a mean near ±1).
+        z = (rows["effect"] - rows["injected"]) / rows["se"]
+        assert abs(z.mean()) <= 0.4 and 0.7 <= z.std() <= 1.3, (kind, z.mean(), z.std())
+        covered.append((rows["ci_low"] <= rows["injected"]) & (rows["injected"] <= rows["ci_high"]))
+    # Coverage ≥ 0.9 over the ~90 injected raters of a seed: per kind (~30 raters) a calibrated
+    # 95% interval still misses three or more times in about one seed in six (binomial).
+    assert pd.concat(covered).mean() >= 0.9
 
 
 def test_a_clean_panel_is_rarely_flagged_and_its_intervals_cover_zero() -> None:
@@ -213,3 +221,26 @@ def _values(frame: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _components(frame: pd.DataFrame) -> VarianceComponents:
     return variance_components(frame["residual"], frame["rater_id"], frame["employee_id"])
+
+
+def test_a_low_average_that_one_unjudged_group_may_carry_is_unresolved() -> None:
+    # Two raters with only four men among their ratees (too few to judge a gender contrast):
+    # one rates women half a step lower, the other everyone. The first's ratings of men read
+    # as no effect, so "severe to everyone" is not what the data say: UNRESOLVED. The second's
+    # men read low too: SEVERE.
+    frame, _ = crossed(107, raters=60, biased=0.0)
+    ratees = frame.groupby("rater_id")["employee_id"].nunique().sort_values()
+    apart, everyone = ratees.index[-1], ratees.index[-2]
+    for rater in (apart, everyone):
+        people = frame.loc[frame["rater_id"] == rater, "employee_id"].unique()
+        frame.loc[frame["employee_id"].isin(people[4:]), "gender"] = "P"
+        frame.loc[frame["employee_id"].isin(people[:4]), "gender"] = "L"
+    women = frame["gender"] == "P"
+    frame.loc[(frame["rater_id"] == apart) & women, "residual"] -= 0.5
+    frame.loc[frame["rater_id"] == everyone, "residual"] -= 0.5
+    flags = audit(frame)
+    main = flags[flags["group"] == ""].set_index("rater_id")
+    assert main.loc[apart, "kind"] == "UNRESOLVED" and main.loc[apart, "flagged"]
+    assert main.loc[everyone, "kind"] == "SEVERE"
+    gender = flags[flags["group"] == "gender=P"].set_index("rater_id")
+    assert gender.loc[apart, "kind"] == "INSUFFICIENT_DATA"  # the contrast itself: unjudged

@@ -1,7 +1,8 @@
 """Issue 14's targets on a generated workforce no threshold was chosen on (seed 44; tuning used
-21 and 31–33, the bench reports 34–36): raters biased by exactly half a step, per kind over the
-injected raters with ≥ 15 ratees. Binding: what is met is asserted; what is not yet met is a
-strict xfail, so that the day it passes the test says so (and the README must be updated)."""
+21, 31–33 and 34–36, the bench reports the held-out 37–39): raters biased by exactly half a
+step, per kind over the injected raters with ≥ 15 ratees. Binding: what is met is asserted;
+what is not yet met is a strict xfail, so that the day it passes the test says so (and the
+README must be updated)."""
 
 from __future__ import annotations
 
@@ -42,11 +43,12 @@ def test_half_step_raters_are_found_per_kind(kinds: dict[str, KindDetection]) ->
         # Recall over the raters the audit can judge: for a differential one, ≥ 5 ratees on
         # each side of the group (README, "eligibility").
         assert found.recall_both_sides >= 0.95, found
-    assert kinds["LENIENT"].precision >= 0.95, kinds["LENIENT"]
-    assert kinds["LENIENT"].recall >= 0.95, kinds["LENIENT"]
-    assert kinds["SEVERE"].recall >= 0.95, kinds["SEVERE"]
+    for kind in ("LENIENT", "SEVERE"):
+        assert kinds[kind].precision >= 0.95, kinds[kind]
+        assert kinds[kind].recall >= 0.95, kinds[kind]
+    for kind in ("LENIENT", "SEVERE", "DIFFERENTIAL"):
+        assert kinds[kind].coverage >= 0.9, kinds[kind]
     assert kinds["DIFFERENTIAL"].precision >= 0.95, kinds["DIFFERENTIAL"]
-    assert kinds["DIFFERENTIAL"].coverage >= 0.9, kinds["DIFFERENTIAL"]
 
 
 @pytest.mark.slow
@@ -55,9 +57,9 @@ def test_what_is_lost_is_lost_to_too_few_ratees_in_the_group(
 ) -> None:
     # A differential rater with ≥ 15 ratees but fewer than five on one side of the group is
     # never judged for it (INSUFFICIENT_DATA, its MDE says how large a bias could have hidden);
-    # its low average may then be flagged SEVERE (measured: three on this seed, one of them a
-    # rater found DIFFERENTIAL whose other ratings still read low). No other miss, no other
-    # wrong flag.
+    # its low average is UNRESOLVED where its ratings outside the group read as no effect, not
+    # SEVERE (before that rule: three SEVERE flags of this kind on this seed). No other miss,
+    # and a wrong lenient or severe flag could only be of this kind.
     assert all("INSUFFICIENT_DATA" in miss for miss in kinds["DIFFERENTIAL"].misses)
     assert all("injected DIFFERENTIAL" in wrong for wrong in kinds["SEVERE"].wrong_flags)
     assert all("injected DIFFERENTIAL" in wrong for wrong in kinds["LENIENT"].wrong_flags)
@@ -68,9 +70,9 @@ def test_what_is_lost_is_lost_to_too_few_ratees_in_the_group(
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="not yet met: lenient and severe estimates are attenuated by about one standard "
-    "error on the generator (README, 'Fairness audit'), and a differential rater whose group "
-    "has < 5 ratees on a side may be flagged SEVERE",
+    reason="not yet met: differential recall over the raters with ≥ 15 ratees (0.87 on this "
+    "seed): those with fewer than five ratees on one side of their group are never judged "
+    "(README, 'Fairness audit', eligibility)",
 )
 def test_every_target_is_met(kinds: dict[str, KindDetection]) -> None:
     for found in kinds.values():

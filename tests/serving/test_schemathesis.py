@@ -83,6 +83,7 @@ REACHES = {
         "recommendations",
         "flags",
         "reviews",
+        "coverage",
         "health",
         "ready",
         "employees",

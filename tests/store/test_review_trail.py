@@ -295,3 +295,14 @@ def test_thousands_of_flags_are_recorded_in_well_under_a_second(
     assert all(v.observations == 2 for v in page.items)
     if store_url.startswith("sqlite"):
         assert max(timings) < 1.0, timings
+
+
+def test_the_latest_run_is_the_last_started_with_its_parameters(trail: ReviewTrail) -> None:
+    assert trail.latest_run() is None
+    trail.start_run("audit-bot", "data/raw", {"coverage": [], "design": {"raters": 0}})
+    last = trail.start_run("committee", "data/raw", {"coverage": [{"family": "RATER"}]})
+    trail.record_flags(last, [rater_flag("R1")])
+    run = trail.latest_run()
+    assert run is not None
+    assert (run.run_id, run.started_by, run.flags_raised) == (last, "committee", 1)
+    assert run.parameters == {"coverage": [{"family": "RATER"}]}

@@ -11,7 +11,14 @@ from ml.serving.access import reads
 from ml.serving.deps import StateDep
 from ml.serving.roles import Permission
 from ml.serving.routes.employees import ERRORS
-from ml.serving.schemas import NO_NUL, FlagsPublic, ReviewCreate, ReviewPublic, Status
+from ml.serving.schemas import (
+    NO_NUL,
+    CoveragePublic,
+    FlagsPublic,
+    ReviewCreate,
+    ReviewPublic,
+    Status,
+)
 from ml.store.keys import KeyInfo
 from ml.store.records import FAMILIES
 
@@ -25,6 +32,7 @@ Family = Annotated[
     Query(max_length=40, pattern=NO_NUL, description=f"one of {', '.join(FAMILIES)}"),
 ]
 Committee = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "flags"))]
+Auditors = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "coverage"))]
 Reviewer = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "flag", "flag_id"))]
 FLAG_ERRORS = {**ERRORS, 404: {**ERRORS[404], "description": "no such flag"}}
 
@@ -48,6 +56,14 @@ def get_flags(
         state, kind=kind, family=family, agency=agency, region=region, status=status,
         limit=limit, offset=offset,
     )  # fmt: skip
+
+
+@router.get("/coverage", response_model=CoveragePublic, responses=ERRORS)
+def get_coverage(key: Auditors, state: StateDep) -> dict[str, Any]:
+    """What the latest audit run could and could not examine (families that ran, those that
+    could not and why: no rater ids, an attribute empty, too few per group) and the design it
+    saw (appraisals, raters, raters per person and period, roles)."""
+    return service.coverage(state)
 
 
 @router.post(

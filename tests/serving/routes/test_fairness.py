@@ -4,12 +4,18 @@ trail holds them, in order, filtered and paged; reviews appended under the calle
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from ml.config import Settings
+from ml.fairness.audit import AuditConfig
+from ml.pipelines.audit import audit_and_record
 from ml.store import STATUSES, ReviewTrail
+from ml.synth import SynthConfig, generate_workforce, write_workforce
 from tests.serving.conftest import Home
 
 FLAGS = "/api/v1/fairness/flags"
@@ -199,3 +205,42 @@ def test_only_the_committee_reads_and_reviews_flags(
 def test_flags_without_a_key_are_401(client: TestClient) -> None:
     assert client.get(FLAGS).status_code == 401
     assert client.post(REVIEWS.format("abc"), json={"decision": "DISMISSED"}).status_code == 401
+
+
+COVERAGE = "/api/v1/fairness/coverage"
+
+
+def test_the_coverage_of_the_latest_run_is_the_committee_s(
+    client: TestClient, committee: dict[str, str], planner: dict[str, str]
+) -> None:
+    body = client.get(COVERAGE, headers=committee)
+    assert body.status_code == 200, body.text
+    seen = body.json()
+    rows = {(r["family"], r["attribute"]): r for r in seen["coverage"]}
+    assert rows[("RATER", "")]["ran"] and rows[("RATER", "")]["tested"] > 0
+    assert seen["design"]["raters"] > 0
+    assert any(line.startswith("RATER: ran") for line in seen["statement"])
+    assert client.get(COVERAGE, headers=planner).status_code == 403
+
+
+def test_an_audit_without_rater_ids_says_so_through_the_api(
+    empty_home: tuple[Settings, dict[str, str]], empty_client: TestClient, tmp_path: Path
+) -> None:
+    settings, committee = empty_home
+    assert empty_client.get(COVERAGE, headers=committee).status_code == 404  # no run yet
+    data = tmp_path / "anonymous"
+    write_workforce(generate_workforce(SynthConfig(employees=600, seed=31)), data)
+    appraisals = pd.read_csv(data / "appraisals.csv", dtype=str)
+    appraisals["rater_id"] = ""
+    appraisals.to_csv(data / "appraisals.csv", index=False)
+    audit_and_record(
+        data, tmp_path / "out", store_url=settings.store_url, by="tests",
+        config=AuditConfig(folds=2),
+    )  # fmt: skip
+    body = empty_client.get(COVERAGE, headers=committee)
+    assert body.status_code == 200, body.text
+    rows = {(r["family"], r["attribute"]): r for r in body.json()["coverage"]}
+    assert not rows[("RATER", "")]["ran"]
+    assert rows[("RATER", "")]["reason"] == "no rater ids in the appraisals"
+    assert "RATER: NOT run: no rater ids in the appraisals." in body.json()["statement"]
+    assert body.json()["design"]["appraisals_with_rater"] == 0
