@@ -9,9 +9,9 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from ml.recommend import answer
 from ml.fairness.coverage import COLUMNS as COVERAGE_COLUMNS
 from ml.fairness.coverage import summary_lines
+from ml.recommend import answer
 from ml.recommend.plan import PlanLimits, plan_unit
 from ml.recommend.rank import rank_for_employee
 from ml.serving import scope
@@ -99,6 +99,8 @@ def unit_staff(
     if staff and not scope.sees(key, staff[0].profile.get("agency_id")):
         return []
     return staff
+
+
 def stored_recommendations(
     state: ServingState,
     served: Served,

@@ -343,6 +343,8 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
     session_id: Mapped[str | None] = mapped_column(ForeignKey("committee_sessions.session_id"))
+
+
 class PlanDocument(Base):
     """A saved unit plan: what the planner asked (budget, JP, pins, exclusions, hard minimum)
     and what the optimiser answered. Never changed once saved: a change is a new version, whose

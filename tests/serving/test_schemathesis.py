@@ -93,7 +93,6 @@ REACHES = {
         "minutes.pdf",
         "follow-ups",
         "adjustments.csv",
-        "coverage",
     },
     "data-scientist": {"models", "reload", "health", "ready"},
     "admin": {
