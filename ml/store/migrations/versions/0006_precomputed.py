@@ -22,7 +22,7 @@ from alembic import op
 
 revision: str = "0006_precomputed"
 # the task named "0003_hardening"; this branch's 0003 revision is "0003" (re-chained at merge)
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0005_plans"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
