@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ml.errors import InputError
-from ml.scoring.codes import Predikat
 from ml.store.database import make_engine, migrate, session_factory
 from ml.store.models import (
     Adjustment,
@@ -32,7 +31,8 @@ from ml.store.models import (
 from ml.store.records import Decision, UnknownFlagError
 
 DECISIONS = tuple(d.value for d in Decision)
-PREDIKATS = tuple(p.value for p in Predikat)
+# the predikat codes (ml.scoring.codes.Predikat); the store imports nothing above it
+PREDIKATS = ("SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
 MAX_MEMBERS = 50
 MAX_BULK = 500  # flags decided in one call
 
