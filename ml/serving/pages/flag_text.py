@@ -142,6 +142,22 @@ def _significance(q: float | None, lang: str) -> str:
     )
 
 
+UNRESOLVED_TEXT = {
+    "id": " Belum dapat dipastikan apakah kecenderungan ini berlaku bagi semua pegawai yang "
+    "dinilainya atau hanya bagi satu kelompok: satu sisi kelompok itu terlalu sedikit untuk "
+    "dibandingkan, dan penilaiannya di luar kelompok itu tidak menunjukkan selisih.",
+    "en": " Whether this lean applies to everyone the rater rates or to one group only cannot "
+    "be told: one side of that group is too small to compare, and the rater's ratings outside "
+    "it show no difference.",
+}
+
+
+def _unresolved(flag: FlagLike, lang: str) -> str:
+    """An ``UNRESOLVED`` rater flag (ml/fairness/raters.py): the lean is real, its target is not
+    identifiable from these data, and the paragraph must not claim "towards everyone"."""
+    return UNRESOLVED_TEXT[lang] if flag.kind == "UNRESOLVED" else ""
+
+
 def paragraph(flag: FlagLike, lang: str = "id") -> str:
     """The flag in plain words, in ``lang`` (``id`` or ``en``)."""
     lang = lang if lang in ("id", "en") else "id"
@@ -167,7 +183,9 @@ def paragraph(flag: FlagLike, lang: str = "id") -> str:
                 f"supports, over {n} appraisals of {people} employees"
                 f"{_interval(flag, lang, unit)}."
             )
-        return text + _significance(flag.q_value, lang) + " " + CAVEAT[lang]
+        return (
+            text + _unresolved(flag, lang) + _significance(flag.q_value, lang) + " " + CAVEAT[lang]
+        )
     if flag.family == "DIFFERENTIAL":
         group = group_words(flag.group_label, lang) or (
             "kelompok ini" if lang == "id" else "this group"

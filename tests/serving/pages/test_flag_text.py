@@ -81,7 +81,8 @@ def test_no_flag_states_the_minimum_detectable_effect() -> None:
 
 numbers = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.floats(-5, 5))
 families = st.sampled_from(
-    [("RATER", "LENIENT"), ("RATER", "SEVERE"), ("DIFFERENTIAL", "DIFFERENTIAL"),
+    [("RATER", "LENIENT"), ("RATER", "SEVERE"), ("RATER", "UNRESOLVED"),
+     ("DIFFERENTIAL", "DIFFERENTIAL"),
      ("GROUP", "DISPARITY"), ("SCORE", "OUTLIER"), ("PREDIKAT", "MISMATCH"),
      ("DISTRIBUTION", "CURVE")]
 )  # fmt: skip
@@ -127,3 +128,15 @@ def test_every_no_flag_sentence_is_well_formed(ratees: int | None, mde: float | 
     text = no_flag("R1", ratees, mde)
     assert text.startswith("Penilai R1 tidak ditandai") and text.endswith(".")
     assert not BROKEN.search(text), text
+
+
+def test_an_unresolved_lean_does_not_claim_towards_whom() -> None:
+    """A rater whose lean may be one group's (ml/fairness/raters.py UNRESOLVED) is described
+    as a lean whose target the data cannot tell, in both languages."""
+    fields = {"n": 16, "effect": -0.5, "ci_low": -0.8, "ci_high": -0.2, "q_value": 0.01}
+    unresolved = Flag("RATER", "UNRESOLVED", "R7", **fields)  # type: ignore[arg-type]
+    severe = Flag("RATER", "SEVERE", "R7", **fields)  # type: ignore[arg-type]
+    assert "Belum dapat dipastikan" in paragraph(unresolved)
+    assert "Belum dapat dipastikan" not in paragraph(severe)
+    assert "cannot be told" in paragraph(unresolved, "en")
+    assert english_in(f"<p>{paragraph(unresolved)}</p>") == set()
