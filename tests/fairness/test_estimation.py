@@ -155,6 +155,17 @@ def test_the_reported_effect_is_not_pulled_towards_zero(effect: float, seed: int
     assert (flags["shrunk"].abs() <= flags["effect"].abs() + 1e-12).all()
 
 
+@pytest.mark.parametrize("seed", [27701, 33497, 11486])
+def test_clean_raters_read_zero_when_many_raters_lean_one_way(seed: int) -> None:
+    # Half of 60 raters biased; the differential ones (not passed here) lean severe on average,
+    # so the median rater sits among the lower clean raters. Measured before the trimmed
+    # reference on these seeds: clean raters +0.040, +0.044, +0.033; trimmed, under 0.007.
+    frame, truth = crossed(seed, raters=60, biased=0.5, effect=0.7)
+    effects = rater_effects(frame).set_index("rater_id")["effect"]
+    clean = truth.loc[truth["kind"] == "NONE", "rater_id"]
+    assert abs(effects.loc[clean].mean()) < 0.015
+
+
 def test_only_the_most_extreme_level_of_an_attribute_is_flagged() -> None:
     frame, _ = crossed(105, raters=60, biased=0.0)
     old = frame["age_band"] == "50+"
