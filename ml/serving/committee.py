@@ -1,15 +1,13 @@
 """What the committee's API and pages share: the store of sessions and decisions on the
-service's engine, a session's minutes, the adjusted-predikat export and the latest audit run's
-coverage. Thin functions over :mod:`ml.store.committee` and :mod:`ml.serving.minutes`."""
+service's engine, a session's minutes and the adjusted-predikat export (the audit's coverage is
+``service.coverage``, served under /fairness). Thin functions over :mod:`ml.store.committee`
+and :mod:`ml.serving.minutes`."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
 
 from ml.serving.minutes import Minutes
 from ml.serving.service import NotFound
@@ -22,7 +20,6 @@ from ml.store.committee import (
     UnknownSessionError,
 )
 from ml.store.keys import KeyInfo
-from ml.store.models import AuditRun
 
 
 def store_of(state: ServingState) -> CommitteeStore:
@@ -111,29 +108,6 @@ def decide_body(state: ServingState, body: Any, key: KeyInfo) -> dict[str, Any]:
 def follow_ups(state: ServingState, flag_id: str | None) -> dict[str, Any]:
     found = store_of(state).follow_ups(flag_id=flag_id)
     return {"data": [asdict(f) for f in found], "count": len(found)}
-
-
-def latest_run(state: ServingState) -> tuple[str | None, Any, dict[str, Any]]:
-    """The latest audit run's id, start and parameters (empty before any run)."""
-    with DbSession(state.engine) as session:
-        row = session.execute(
-            select(AuditRun.run_id, AuditRun.started_at, AuditRun.parameters)
-            .order_by(AuditRun.started_at.desc())
-            .limit(1)
-        ).first()
-    if row is None:
-        return None, None, {}
-    return row.run_id, row.started_at, dict(row.parameters or {})
-
-
-def coverage(state: ServingState) -> dict[str, Any]:
-    run_id, started_at, parameters = latest_run(state)
-    return {
-        "run_id": run_id,
-        "started_at": started_at,
-        "coverage": list(parameters.get("coverage") or []),
-        "design": dict(parameters.get("design") or {}),
-    }
 
 
 def today() -> date:

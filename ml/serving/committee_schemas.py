@@ -1,10 +1,10 @@
 """Bodies of the committee's API (``routes/committee.py``): sessions, decisions with adjusted
-predikat and follow-ups, and the audit's coverage. Same families as ``ml.serving.schemas``."""
+predikat and follow-ups. Same families as ``ml.serving.schemas``."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -152,12 +152,3 @@ class SessionDetail(SessionPublic):
     decisions: list[DecisionPublic]
     adjustments: list[AdjustmentPublic]
     follow_ups: list[FollowUpPublic]
-
-
-class CoveragePublic(BaseModel):
-    run_id: str | None = Field(description="the latest audit run; null before any")
-    started_at: datetime | None
-    coverage: list[dict[str, Any]] = Field(
-        description="per family and attribute: tested, flagged, and why not where it could not run"
-    )
-    design: dict[str, Any] = Field(description="the design the audit saw (raters per ratee, roles)")

@@ -15,7 +15,6 @@ from tests.browser.conftest import ARTIFACTS
 from tests.serving.pages.home import Home
 
 LogIn = Callable[[str], Page]
-SECOND = 1000.0  # ms
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +37,6 @@ def person(state: ServingState, home: Home) -> dict[str, str]:
     record = state.snapshots.employee(served.info.snapshot_id, home.employee_id)
     assert record is not None and record.profile["full_name"]
     return record.profile
-
-
-def load_ms(page: Page) -> float:
-    """How long the last navigation took, from the request to the load event."""
-    timing = page.evaluate(
-        "() => { const n = performance.getEntriesByType('navigation')[0];"
-        " return n.loadEventEnd - n.startTime; }"
-    )
-    return float(timing)
 
 
 def test_log_in_with_a_key_and_out_again(page: Page, keys: dict[str, str], base_url: str) -> None:
@@ -81,7 +71,6 @@ def test_the_employee_page(log_in: LogIn, home: Home, person: dict[str, str]) ->
     expect(page.locator("#find-count")).to_contain_text("pegawai ditemukan")
     page.locator(f'#people a[href="/pegawai/{home.employee_id}"]').click()
     expect(page.locator("h1")).to_have_text(person["full_name"])
-    assert load_ms(page) < SECOND
     expect(page.locator("#who")).to_contain_text(person["nip"])
     expect(page.locator("#profile")).to_contain_text(person["unit_name"])
     expect(page.locator("#profile")).to_contain_text(home.largest_unit)  # the code, beneath
@@ -110,7 +99,6 @@ def test_the_unit_page_and_its_plan(
     expect(page.locator("#units-count")).to_contain_text("jumlah pegawai")  # largest first
     page.locator("#units tbody a").first.click()
     expect(page.locator("h1")).to_have_text(person["unit_name"])  # the unit by its name
-    assert load_ms(page) < SECOND
     served = state.served()
     assert served is not None
     staff = state.snapshots.unit(served.info.snapshot_id, home.largest_unit)
@@ -136,7 +124,6 @@ def test_the_fairness_page_and_a_review(log_in: LogIn, flag_id: str, state: Serv
     page = log_in("committee")
     page.get_by_role("link", name="Keadilan").first.click()
     expect(page.locator("h1")).to_have_text("Keadilan penilaian kinerja")
-    assert load_ms(page) < SECOND
     forest = page.locator("#raters svg.forest")
     expect(forest).to_be_visible()
     assert forest.locator("circle.dot").count() >= 1
@@ -178,7 +165,6 @@ def test_the_model_page(log_in: LogIn) -> None:
     page = log_in("data-scientist")
     page.get_by_role("link", name="Model").first.click()
     expect(page.locator("h1")).to_have_text("Model")
-    assert load_ms(page) < SECOND
     expect(page.locator("#serving")).to_contain_text("talenta-need")
     expect(page.locator("#versions-talenta-need tbody tr")).to_have_count(1)
     expect(page.locator("#versions-talenta-need")).to_contain_text("champion")
@@ -225,22 +211,30 @@ def test_a_role_sees_only_its_pages(log_in: LogIn, role: str, path: str, menu: s
     expect(page.get_by_role("alert")).to_contain_text("tidak boleh")
 
 
-def test_every_page_loads_in_under_a_second(log_in: LogIn, home: Home, flag_id: str) -> None:
+def test_every_page_opens_for_its_role_without_a_browser_error(
+    log_in: LogIn, home: Home, flag_id: str
+) -> None:
+    """Each page, as its role opens it: found, titled, and no script error or failed asset on
+    the way. How fast they open is measured in bench/pages.py, not here (machines are noisy)."""
     pages = {
         "planner": ["/", "/unit", f"/unit/{home.largest_unit}", f"/pegawai/{home.employee_id}"],
         "committee": ["/keadilan", f"/keadilan/tanda/{flag_id}"],
         "data-scientist": ["/model"],
     }
-    slow = {}
+    problems: list[str] = []
     for role, paths in pages.items():
         page = log_in(role)
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on(
+            "response",
+            lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
         for path in paths:
-            page.goto(path)
-            page.goto(path)  # the second visit: what a person waits for on a warm server
-            if (ms := load_ms(page)) >= SECOND:
-                slow[path] = ms
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            expect(page.locator("h1")).to_be_visible()
         page.context.clear_cookies()
-    assert not slow, slow
+    assert not problems, problems
 
 
 def test_a_plan_with_fifty_juta_a_pin_and_a_hard_minimum_at_both_widths(

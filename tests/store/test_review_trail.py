@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -280,21 +279,20 @@ def test_the_trail_is_append_only(
     assert all(re.match(r"\s*UPDATE audit_runs\b", s, re.IGNORECASE) for s in changes)
 
 
-def test_thousands_of_flags_are_recorded_in_well_under_a_second(
-    trail: ReviewTrail, store_url: str
+def test_thousands_of_flags_are_recorded_in_a_few_statements(
+    trail: ReviewTrail, statements: list[str]
 ) -> None:
+    """3,000 flags in two runs go in as batches, not one statement per flag (which made a
+    national audit take minutes); the speed itself is in bench/, not asserted here."""
     flags = [rater_flag(f"R{i:05d}", q_value=i / 5000) for i in range(3000)]
-    timings = []
     for _ in range(2):
         run_id = trail.start_run("audit-bot", "data/raw", {})
-        started = time.perf_counter()
         trail.record_flags(run_id, flags)
-        timings.append(time.perf_counter() - started)
+    written = [s for s in statements if re.match(r"\s*(INSERT|UPDATE)\b", s, re.IGNORECASE)]
+    assert 0 < len(written) < 100, len(written)
     page = trail.flags(limit=10, offset=2990)
     assert page.total == 3000
     assert all(v.observations == 2 for v in page.items)
-    if store_url.startswith("sqlite"):
-        assert max(timings) < 1.0, timings
 
 
 def test_the_latest_run_is_the_last_started_with_its_parameters(trail: ReviewTrail) -> None:

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from ml.scoring.codes import Predikat
 from ml.serving import committee as committee_service
 from ml.serving import service
-from ml.serving.pages import charts, flag_data, flag_text
+from ml.serving.pages import charts, coverage_text, flag_data, flag_text
 from ml.serving.pages.data import family_counts, flags_by_family, group_table
 from ml.serving.pages.i18n import STRINGS, Translator
 from ml.serving.pages.session import CSRF_FIELD, Session
@@ -84,9 +84,25 @@ def fairness_page(
             "q_words": flag_text.q_words,
             "group_words": flag_text.group_words,
             "unflagged": _unflagged(request, t),
+            "coverage": _coverage(request, t),
         },
         session=committee,
     )
+
+
+def _coverage(request: Request, t: Translator) -> dict[str, Any] | None:
+    """The latest audit run's coverage in words: which checks ran, which did not and why, and
+    the design seen. None before any audit recorded one (older runs did not)."""
+    run = state_of(request).trail.latest_run()
+    if run is None or "coverage" not in run.parameters:
+        return None
+    rows = coverage_text.coverage_view(run.parameters["coverage"], t.lang)
+    return {
+        "started_at": run.started_at,
+        "design": coverage_text.design_sentence(run.parameters.get("design") or {}, t.lang),
+        "rows": rows,
+        "missing": [r for r in rows if not r.ran],
+    }
 
 
 def _rater_forest(flags: list[FlagView], t: Translator) -> Any:

@@ -12,7 +12,6 @@ from fastapi.responses import Response
 from ml.serving import committee
 from ml.serving.access import reads
 from ml.serving.committee_schemas import (
-    CoveragePublic,
     DecisionCreate,
     DecisionsPublic,
     FollowUpsPublic,
@@ -39,7 +38,6 @@ OneSession = Annotated[
 ]
 Decider = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "flags"))]
 Adjustments = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "adjustments"))]
-Coverage = Annotated[KeyInfo, Depends(reads(Permission.FAIRNESS, "audit_coverage"))]
 Responses = dict[int | str, dict[str, Any]]
 ANSWERS: Responses = {
     **ERRORS,
@@ -122,12 +120,6 @@ def get_adjustments_csv(
     source data are never written over."""
     text = adjustments_csv(committee.store_of(state).adjustments(), history=history)
     return _download(text.encode("utf-8"), "text/csv; charset=utf-8", "penyesuaian-predikat.csv")
-
-
-@router.get("/coverage", response_model=CoveragePublic, responses=ANSWERS)
-def get_coverage(key: Coverage, state: StateDep) -> dict[str, Any]:
-    """What the latest audit covered: families run or not and why, and the design it saw."""
-    return committee.coverage(state)
 
 
 def _download(body: bytes, media_type: str, name: str) -> Response:

@@ -178,6 +178,10 @@ def test_the_list_and_curve_pages_are_in_bahasa(as_role: AsRole) -> None:
     assert english_in(fairness) == set()
     assert "Jenis temuan" in fairness and "Sangat Baik" in fairness
     assert not re.search(r"\d\.\d+e-\d+", fairness)  # q-values in words, not 2.8e-225
+    # what the audit covered, in words, above the flags (design seen, checks run or not)
+    assert 'id="coverage"' in fairness and "Cakupan audit" in fairness
+    assert "Audit memeriksa" in fairness and 'id="coverage-table"' in fairness
+    assert "Penilai yang terlalu murah atau terlalu ketat" in fairness
     curve = client.get("/keadilan/kurva")
     assert curve.status_code == 200 and english_in(curve.text) == set()
     assert "/keadilan/tanda/" in curve.text

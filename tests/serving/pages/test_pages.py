@@ -3,7 +3,6 @@ the access log, the review and the plan forms, the language switch and render ti
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -367,18 +366,16 @@ def test_pages_carry_security_headers_and_local_assets(as_role: AsRole) -> None:
     assert ' style="' not in page.text  # the policy allows no inline style
 
 
-def test_each_page_renders_in_under_a_second(
+def test_each_page_renders_for_a_role_allowed_to_open_it(
     as_role: AsRole, pages: dict[str, Permission | None]
 ) -> None:
+    """Every page answers 200 with its title for a role that may open it (render times are
+    measured in bench/pages.py against /health in the same run, not asserted here)."""
     for path, permission in pages.items():
         role = next(r for r in ROLES if permission is None or allowed(r, permission))
-        client = as_role(role)
-        client.get(path)  # warm: templates compiled, the run's artifacts cached
-        started = time.perf_counter()
-        answer = client.get(path)
-        elapsed = time.perf_counter() - started
+        answer = as_role(role).get(path)
         assert answer.status_code == 200, path
-        assert elapsed < 1.0, f"{path} took {elapsed:.2f} s"
+        assert "<h1" in answer.text, path
 
 
 def test_the_api_schema_is_unchanged_by_the_pages(app: FastAPI) -> None:

@@ -72,7 +72,7 @@ def test_bad_requests_are_4xx_naming_the_field(
 
 def test_other_roles_get_403(client: TestClient, headers: dict[str, dict[str, str]]) -> None:
     for role in ("planner", "data-scientist", "admin"):
-        for path in ("/sessions", "/adjustments.csv", "/coverage", "/follow-ups"):
+        for path in ("/sessions", "/adjustments.csv", "/follow-ups"):
             assert client.get(API + path, headers=headers[role]).status_code == 403, (role, path)
 
 
@@ -158,7 +158,13 @@ def test_the_minutes_hold_every_decision(
     assert [r["by"] for r in rows if r["record"] == "MEMBER"] == ["Ani Wijaya", "Budi Santoso"]
 
 
-def test_the_coverage_of_the_latest_audit(client: TestClient, committee: dict[str, str]) -> None:
-    body = client.get(f"{API}/coverage", headers=committee).json()
+def test_the_coverage_has_one_address_under_fairness(
+    client: TestClient, committee: dict[str, str]
+) -> None:
+    """The coverage statement is served once, at /api/v1/fairness/coverage, with its sentences;
+    the committee's former copy without them is gone."""
+    assert client.get(f"{API}/coverage", headers=committee).status_code == 404
+    body = client.get("/api/v1/fairness/coverage", headers=committee).json()
     assert body["run_id"] and body["coverage"], body
-    assert {"family", "attribute"} <= set(body["coverage"][0])
+    assert {"family", "attribute", "ran", "reason"} <= set(body["coverage"][0])
+    assert body["statement"] and "appraisals" in body["statement"][0]
