@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fairness_real.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

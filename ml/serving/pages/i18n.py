@@ -8,9 +8,12 @@ A test checks that both languages hold the same keys with the same placeholders.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ml.features.labels import FEATURE_LABELS
 from ml.serving.pages.plan_texts import PLAN_EN, PLAN_ID
@@ -915,8 +918,10 @@ class Translator:
         months = MONTHS_ID if self.lang == "id" else MONTHS_EN
         day = f"{value.day} {months[value.month - 1]} {value.year}"
         if isinstance(value, datetime):
+            local = local_time(value)
+            day = f"{local.day} {months[local.month - 1]} {local.year}"
             separator = "." if self.lang == "id" else ":"
-            return f"{day} {value.hour:02d}{separator}{value.minute:02d}"
+            return f"{day} {local.hour:02d}{separator}{local.minute:02d} {local.tzname()}"
         return day
 
     def note(self, note: dict[str, Any] | None, english: str = "") -> str:
@@ -1005,6 +1010,24 @@ class Translator:
             if status.startswith(prefix):
                 return self(key)
         return self("plan.stopped")
+
+
+DISPLAY_ZONE = "Asia/Jakarta"  # WIB; TALENTA_TIMEZONE=Asia/Makassar (WITA), Asia/Jayapura (WIT)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DISPLAY_ZONE)
+
+
+def local_time(value: datetime) -> datetime:
+    """A stored time (UTC; SQLite gives it back without a zone) in the agency's zone, so that a
+    time reads "14.05 WIB" rather than an unlabelled UTC hour seven hours off."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(_zone(os.environ.get("TALENTA_TIMEZONE") or DISPLAY_ZONE))
 
 
 def language(requested: str | None) -> str:

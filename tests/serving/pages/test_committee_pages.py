@@ -11,12 +11,15 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
+import pandas as pd
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from ml.fairness.coverage import coverage, design
 from ml.serving.state import ServingState
 from tests.serving.pages.conftest import csrf_of
 from tests.serving.pages.test_bahasa import english_in
@@ -199,3 +202,34 @@ def test_the_flag_page_reads_in_english_too(as_role: AsRole, state: ServingState
     paragraph = re.search(r'<p class="paragraph" id="paragraph">(.*?)</p>', page, re.S)
     assert paragraph and paragraph.group(1).startswith("Rater ")
     assert "The ratings behind this flag" in page and "this rater" in page
+
+
+def test_a_check_that_could_not_run_is_said_so_above_the_flags(
+    as_role: AsRole, state: ServingState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file without rater ids: the card warns that no rater flag means nothing here, and says
+    why, in Bahasa Indonesia (a committee must not read "no flagged rater" as "fair raters")."""
+    run = state.trail.latest_run()
+    assert run is not None
+    rows = [
+        {"employee_id": f"E{i}", "period": "2025", "rater_id": None, "rater_role": "ATASAN",
+         "unit_id": "U1", "gender": None}
+        for i in range(12)
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows)
+    table = coverage(
+        frame,
+        pd.DataFrame({"group": pd.Series(dtype="str"), "kind": pd.Series(dtype="str"),
+                      "flagged": pd.Series(dtype="bool")}),
+        pd.DataFrame({"attribute": pd.Series(dtype="str"), "q_value": pd.Series(dtype="float"),
+                      "flagged": pd.Series(dtype="bool")}),
+        pd.DataFrame(), pd.DataFrame(), 0, ("gender",),
+    )  # fmt: skip
+    parameters = {"coverage": table.to_dict("records"), "design": design(frame, frame, "ATASAN")}
+    monkeypatch.setattr(state.trail, "latest_run", lambda: replace(run, parameters=parameters))
+    page = as_role("committee").get("/keadilan").text
+    assert 'id="coverage-missing"' in page and "tidak dapat dijalankan" in page
+    assert "data penilaian tidak mencantumkan penilai" in page
+    assert "data jenis kelamin tidak ada atau kosong" in page
+    assert "Tidak ada penilaian yang mencantumkan penilainya" in page
+    assert english_in(page) == set()

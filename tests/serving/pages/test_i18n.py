@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import string
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -58,8 +58,10 @@ def test_numbers_dates_and_codes_read_as_each_language_writes_them() -> None:
     assert english.number(1234567.891, 2) == "1,234,567.89"
     assert bahasa.percent(0.456) == "46 %" and english.number(None) == "—"
     assert bahasa.date(date(2026, 1, 2)) == "2 Januari 2026"
-    assert bahasa.date(datetime(2026, 12, 31, 14, 5)) == "31 Desember 2026 14.05"
-    assert english.date(datetime(2026, 1, 2, 3, 4)) == "2 January 2026 03:04"
+    # stored times are UTC (SQLite returns them without a zone): shown in WIB, labelled
+    assert bahasa.date(datetime(2026, 12, 31, 7, 5)) == "31 Desember 2026 14.05 WIB"
+    assert bahasa.date(datetime(2026, 12, 31, 20, 5)) == "1 Januari 2027 03.05 WIB"
+    assert english.date(datetime(2026, 1, 2, 3, 4, tzinfo=UTC)) == "2 January 2026 10:04 WIB"
     assert bahasa.code("BUTUH_PERBAIKAN") == "Butuh Perbaikan"
     assert english.code("BUTUH_PERBAIKAN") == "Needs improvement"
     assert english.code("UNHEARD_OF") == "UNHEARD_OF" and english.code(None) == "—"
@@ -70,3 +72,14 @@ def test_a_missing_key_shows_itself_and_placeholders_are_filled() -> None:
     assert t("no.such.key") == "no.such.key"
     assert t("emp.title", nip="123") == "Employee 123"
     assert Translator("id")("emp.title", nip="123") == "Pegawai 123"
+
+
+def test_times_follow_the_agency_s_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kupang works in WITA, Jayapura in WIT: TALENTA_TIMEZONE moves the hour and its label."""
+    noon_utc = datetime(2026, 6, 1, 5, 0, tzinfo=UTC)
+    monkeypatch.setenv("TALENTA_TIMEZONE", "Asia/Makassar")
+    assert Translator("id").date(noon_utc) == "1 Juni 2026 13.00 WITA"
+    monkeypatch.setenv("TALENTA_TIMEZONE", "Asia/Jayapura")
+    assert Translator("id").date(noon_utc) == "1 Juni 2026 14.00 WIT"
+    monkeypatch.setenv("TALENTA_TIMEZONE", "Not/AZone")
+    assert Translator("id").date(noon_utc).endswith("12.00 WIB")
