@@ -298,10 +298,12 @@ def waterfall(
     *,
     title: str,
     labels: Mapping[str, str],
+    decimal: str = ".",
 ) -> Markup:
     """From the model's baseline through each reason's contribution and the rest to the score
     (log-odds), and the probability it becomes. ``labels`` names ``baseline``, ``other``,
-    ``log_odds``, ``probability``, ``raises`` and ``lowers``."""
+    ``log_odds``, ``probability``, ``raises`` and ``lowers``; ``decimal``: the numbers' mark
+    (",": a Bahasa page reads "+0,55", never "+0.55")."""
     label_w, plot_w, value_w = 340.0, 300.0, 70.0
     rows: list[tuple[str, float, float, str, str]] = [
         (labels["baseline"], 0.0, baseline, "total", "")
@@ -331,20 +333,20 @@ def waterfall(
         y = tops[i] + extra / 2  # the bar in the middle of its row
         body.append(_lines(label_w - 8, tops[i], tops[i + 1], wrapped[i], "label", "end"))
         change = end - start
-        tip = f"{text}: {_number(change)}" if css != "total" else f"{text}: {end:.2f}"
+        value = (f"{end:.2f}" if css == "total" else _number(change)).replace(".", decimal)
+        tip = f"{text}: {value}"
         body.append(
             _rect(
                 min(x(start), x(end)), y + 4, abs(x(end) - x(start)), ROW_PX - 8, f"bar {css}", tip
             )
         )
-        shown = f"{end:.2f}" if css == "total" else _number(change)
-        body.append(_text(label_w + plot_w + 8, y + 15, shown, "value"))
+        body.append(_text(label_w + plot_w + 8, y + 15, value, "value"))
         if note:
             body.append(_text(label_w + plot_w + value_w - 6, y + 15, note, "value strong"))
         if 0 < i < len(rows) - 1:
             body.append(_line(x(start), y - 2, x(start), y + 4, "connector"))
     axis_y = tops[-1] + 4
-    body += _axis(ticks, x, axis_y, 4)
+    body += _axis(ticks, x, axis_y, 4, decimal=decimal)
     body.append(_line(x(0), 4, x(0), axis_y, "zero"))
     lx = label_w
     ly = axis_y + 30

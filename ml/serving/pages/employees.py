@@ -173,6 +173,7 @@ def _waterfalls(recommended: dict[str, Any], t: Translator) -> list[tuple[dict[s
                 "raises": t("wf.raises"),
                 "lowers": t("wf.lowers"),
             },
+            decimal="," if t.lang == "id" else ".",
         )
         # the same reasons in sentences: the chart's bars alone say little to a planner
         out.append((c | {"sentences": [reasons.sentence(r, t) for r in c["reasons"]]}, chart))

@@ -37,7 +37,11 @@ _ID: dict[str, str] = {
     "level_estimate": "Perkiraan level dari semua penilaian adalah {value}; ini {verb} kebutuhan.",
     "jp_shortfall": "Kekurangan {value} JP dari minimal tahunan {verb} kebutuhan.",
     "tenure_years": "Masa kerja {value} tahun {verb} kebutuhan.",
-    "generic": "{label} {value} {verb} kebutuhan.",
+    "ability_estimate.below": "Pada semua kompetensinya, levelnya rata-rata {value} level di "
+    "bawah persyaratan jabatan; ini {verb} kebutuhan.",
+    "ability_estimate.above": "Pada semua kompetensinya, levelnya rata-rata {value} level di "
+    "atas persyaratan jabatan; ini {verb} kebutuhan.",
+    "generic": "{label}: {value}; ini {verb} kebutuhan.",
     "generic.none": "{label} belum diketahui; ini {verb} kebutuhan.",
     "up": "menaikkan",
     "down": "menurunkan",
@@ -45,7 +49,7 @@ _ID: dict[str, str] = {
     "down.strong": "sangat menurunkan",
 }
 _EN: dict[str, str] = {
-    "gap": "A gap of {value} levels in this competency {verb} the need.",
+    "gap": "A {value}-level gap in this competency {verb} the need.",
     "gap.none": "This employee's gap is not known; this {verb} the need.",
     "last_level": "The last assessed level, {value}, {verb} the need.",
     "last_level.none": "This competency was never assessed; this {verb} the need.",
@@ -63,6 +67,10 @@ _EN: dict[str, str] = {
     "level_estimate": "The level estimated from every assessment, {value}, {verb} the need.",
     "jp_shortfall": "Being {value} JP short of the yearly minimum {verb} the need.",
     "tenure_years": "{value} years of service {verb} the need.",
+    "ability_estimate.below": "Across all competencies, this employee is on average {value} "
+    "levels below the position's requirement; this {verb} the need.",
+    "ability_estimate.above": "Across all competencies, this employee is on average {value} "
+    "levels above the position's requirement; this {verb} the need.",
     "generic": "{label}: {value}; this {verb} the need.",
     "generic.none": "{label} is not known; this {verb} the need.",
     "up": "raises",
@@ -85,6 +93,10 @@ def sentence(reason: dict[str, Any], t: Translator) -> str:
     if missing:
         key = f"{key}.none" if f"{key}.none" in texts else "generic.none"
     label = t.feature(feature, str(reason.get("label") or feature))
+    if f"{feature}.below" in texts and not missing and isinstance(value, int | float):
+        # a signed distance from the requirement reads as "1,3 below", never "above … -1,3"
+        side = "below" if float(value) < 0 else "above"
+        return texts[f"{feature}.{side}"].format(value=_value(abs(value), t), verb=verb)
     return texts[key].format(value=_value(value, t), verb=verb, label=label)
 
 
@@ -93,5 +105,8 @@ def _value(value: Any, t: Translator) -> str:
         return str(value)
     if isinstance(value, int | float):
         number = float(value)
-        return t.number(number) if number.is_integer() else t.number(number, 1)
+        if number.is_integer():
+            return t.number(number)
+        # a share such as KPI attainment 0,85 keeps its second digit; 24,5 JP needs one
+        return t.number(number, 2 if abs(number) < 1 else 1)
     return t.code(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -198,6 +199,20 @@ def test_every_text_is_escaped() -> None:
         assert "<script>" not in str(svg)
         root = parse(svg)  # still well-formed XML
         assert not list(root.iter("script")) and not list(root.iter(f"{SVG}script"))
+
+
+def test_a_bahasa_waterfall_writes_its_numbers_with_a_comma() -> None:
+    steps = [charts.Step("Kesenjangan", "2", 0.8), charts.Step("Level terakhir", "1", -0.3)]
+    labels = {"baseline": "Dasar", "other": "Lainnya", "log_odds": "Skor",
+              "probability": "Peluang", "raises": "naik", "lowers": "turun"}  # fmt: skip
+    root = parse(
+        charts.waterfall(-1.65, steps, 0.2, -0.3, 0.43, title="M", labels=labels, decimal=",")
+    )
+    shown = texts(root)
+    assert {"-1,65", "+0,80", "-0,30", "+0,20"} <= set(shown), shown
+    assert not [s for s in shown if re.fullmatch(r"[+-]?\d+\.\d+", s)], shown
+    tips = [e.text or "" for e in root.iter() if e.tag.endswith("title")]
+    assert any(tip.endswith(": +0,80") for tip in tips), tips
 
 
 def test_a_long_waterfall_label_wraps_and_keeps_its_value() -> None:

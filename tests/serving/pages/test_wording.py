@@ -39,7 +39,17 @@ ID, EN = Translator("id"), Translator("en")
         ),
         (
             {"feature": "kpi_mean", "label": "KPI", "value": 0.85, "contribution": -0.1},
-            "Rata-rata capaian IKU, 5 tahun terakhir 0,8 menurunkan kebutuhan.",
+            "Rata-rata capaian IKU, 5 tahun terakhir: 0,85; ini menurunkan kebutuhan.",
+        ),
+        (
+            {"feature": "ability_estimate", "label": "A", "value": -1.32, "contribution": 2.07},
+            "Pada semua kompetensinya, levelnya rata-rata 1,3 level di bawah persyaratan "
+            "jabatan; ini sangat menaikkan kebutuhan.",
+        ),
+        (
+            {"feature": "ability_estimate", "label": "A", "value": 0.4, "contribution": -0.3},
+            "Pada semua kompetensinya, levelnya rata-rata 0,40 level di atas persyaratan "
+            "jabatan; ini menurunkan kebutuhan.",
         ),
     ],
 )
@@ -49,7 +59,7 @@ def test_reasons_read_as_sentences(reason: dict[str, object], said: str) -> None
 
 def test_english_reasons_too() -> None:
     reason = {"feature": "gap", "label": "Gap", "value": 1.0, "contribution": -0.5}
-    assert sentence(reason, EN) == "A gap of 1 levels in this competency lowers the need."
+    assert sentence(reason, EN) == "A 1-level gap in this competency lowers the need."
 
 
 def test_the_employee_page_says_it_in_words(as_role: AsRole, home: Home) -> None:
