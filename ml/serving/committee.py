@@ -6,7 +6,6 @@ and :mod:`ml.serving.minutes`."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from ml.serving.minutes import Minutes
@@ -108,7 +107,3 @@ def decide_body(state: ServingState, body: Any, key: KeyInfo) -> dict[str, Any]:
 def follow_ups(state: ServingState, flag_id: str | None) -> dict[str, Any]:
     found = store_of(state).follow_ups(flag_id=flag_id)
     return {"data": [asdict(f) for f in found], "count": len(found)}
-
-
-def today() -> date:
-    return date.today()

@@ -99,6 +99,12 @@ class PlanRecord:
     def next_statuses(self) -> tuple[str, ...]:
         return TRANSITIONS[self.status]
 
+    def moves_for(self, key_id: str) -> tuple[str, ...]:
+        """The moves this key may make: its author may not approve or return the plan, so those
+        buttons are not offered to them (the store refuses them all the same)."""
+        own = key_id == self.created_by_key
+        return tuple(s for s in self.next_statuses() if not (own and s in FOUR_EYES))
+
 
 class Plans:
     """The plans in the store; each method is its own transaction."""

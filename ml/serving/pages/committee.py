@@ -17,7 +17,8 @@ from ml.serving import committee as committee_service
 from ml.serving import service
 from ml.serving.minutes import adjustments_csv, minutes_csv, minutes_pdf
 from ml.serving.pages.fairness import field_problem
-from ml.serving.pages.i18n import Translator
+from ml.serving.pages.flag_text import group_words
+from ml.serving.pages.i18n import Translator, local_today
 from ml.serving.pages.session import CSRF_FIELD, Session
 from ml.serving.pages.web import (
     PageProblem,
@@ -67,7 +68,7 @@ def _sessions(
             "total": total,
             "scope": _scope,
             "error": error,
-            "form": form or {"held_on": date.today().isoformat(), "members": committee.key.name},
+            "form": form or {"held_on": local_today().isoformat(), "members": committee.key.name},
         },
         status=status,
         session=committee,
@@ -166,6 +167,7 @@ def _session(
             "total": total,
             "family": chosen,
             "families": FAMILIES,
+            "group_words": group_words,
             "decisions": [d.value for d in Decision],
             "saved": saved,
             "error": error,

@@ -138,7 +138,12 @@ def design_sentence(design: Mapping[str, Any], lang: str) -> str:
         if int(design.get("raters") or 0):
             text += (
                 f"{n['appraisals_with_rater']} penilaian mencantumkan penilainya "
-                f"({n['raters']} penilai); tiap pegawai per periode dinilai oleh median "
+                f"({n['raters']} penilai); "
+            )
+            text += (
+                "tiap pegawai dinilai oleh satu penilai per periode."
+                if largest <= 1
+                else f"tiap pegawai per periode dinilai oleh median "
                 f"{t.number(median, 0 if median.is_integer() else 1)} dan paling banyak "
                 f"{t.number(largest)} penilai."
             )
@@ -152,9 +157,11 @@ def design_sentence(design: Mapping[str, Any], lang: str) -> str:
         f"{n['periods']} period(s) (rater role audited: {audited or '—'}). "
     )
     if int(design.get("raters") or 0):
+        text += f"{n['appraisals_with_rater']} appraisals name their rater ({n['raters']} raters); "
         text += (
-            f"{n['appraisals_with_rater']} appraisals name their rater ({n['raters']} raters); "
-            f"each person and period had a median of "
+            "each person had one rater per period."
+            if largest <= 1
+            else f"each person and period had a median of "
             f"{t.number(median, 0 if median.is_integer() else 1)} and at most "
             f"{t.number(largest)} raters."
         )

@@ -109,8 +109,8 @@ def _interval(flag: FlagLike, lang: str, unit: str) -> str:
         return ""
     low, high = number(flag.ci_low, lang), number(flag.ci_high, lang)
     if lang == "id":
-        return f" (interval kepercayaan 95 %: {low} sampai {high} {unit})"
-    return f" (95 % interval: {low} to {high} {unit})"
+        return f" (interval kepercayaan 95%: {low} sampai {high} {unit})"
+    return f" (95% interval: {low} to {high} {unit})"
 
 
 def _count(n: int | None, lang: str) -> str:

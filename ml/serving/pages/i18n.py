@@ -257,12 +257,12 @@ _ID: dict[str, str] = {
     "fair.counts": "Tanda per jenis temuan",
     "fair.raters": "Efek penilai",
     "fair.raters_intro": "Selisih rata-rata antara rating yang diberikan penilai dan rating "
-    "yang didukung bukti kinerja, dalam langkah penilaian, dengan interval kepercayaan 95 %. Di "
+    "yang didukung bukti kinerja, dalam langkah penilaian, dengan interval kepercayaan 95%. Di "
     "kanan nol: penilai terlalu longgar; di kiri: terlalu ketat.",
     "fair.effect_axis": "selisih dari yang didukung bukti (langkah penilaian)",
     "fair.groups": "Kesenjangan antarkelompok",
     "fair.groups_intro": "Selisih rata-rata rating tiap kelompok dibanding pegawai lain dengan "
-    "bukti kinerja yang setara, dalam langkah penilaian, dengan interval 95 %. Predikat teratas "
+    "bukti kinerja yang setara, dalam langkah penilaian, dengan interval 95%. Predikat teratas "
     "adalah Sangat Baik. Merah: ditandai.",
     "fair.groups_axis": "selisih bersyarat (langkah penilaian)",
     "fair.groups_missing": "Tabel kesenjangan kelompok dari audit tidak ditemukan.",
@@ -277,7 +277,7 @@ _ID: dict[str, str] = {
     "fair.subject": "Subjek",
     "fair.group": "Kelompok",
     "fair.effect": "Efek",
-    "fair.ci": "Interval 95 %",
+    "fair.ci": "Interval 95%",
     "fair.q": "Nilai q",
     "fair.given": "Diberikan",
     "fair.expected": "Diharapkan",
@@ -613,12 +613,12 @@ _EN: dict[str, str] = {
     "fair.counts": "Flags by family",
     "fair.raters": "Rater effects",
     "fair.raters_intro": "Mean difference between the ratings a rater gives and those the "
-    "evidence supports, in rating steps, with its 95 % interval. Right of zero: lenient; left: "
+    "evidence supports, in rating steps, with its 95% interval. Right of zero: lenient; left: "
     "severe.",
     "fair.effect_axis": "difference from what the evidence supports (rating steps)",
     "fair.groups": "Group disparity",
     "fair.groups_intro": "Mean rating of each group against others with the same evidence of "
-    "performance, in rating steps, with its 95 % interval. The top predikat is Sangat Baik. "
+    "performance, in rating steps, with its 95% interval. The top predikat is Sangat Baik. "
     "Red: flagged.",
     "fair.groups_axis": "conditional difference (rating steps)",
     "fair.groups_missing": "The audit's group-disparity table was not found.",
@@ -902,7 +902,7 @@ class Translator:
 
     def percent(self, value: float | None, digits: int = 0) -> str:
         """A share in [0, 1] as a percentage."""
-        return "—" if value is None else self.number(value * 100, digits) + " %"
+        return "—" if value is None else self.number(value * 100, digits) + "%"
 
     def date(self, value: date | datetime | str | None) -> str:
         """``1 Januari 2026`` (English: ``1 January 2026``); a time adds ``14.05`` (``14:05``)."""
@@ -1028,6 +1028,12 @@ def local_time(value: datetime) -> datetime:
     time reads "14.05 WIB" rather than an unlabelled UTC hour seven hours off."""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return aware.astimezone(_zone(os.environ.get("TALENTA_TIMEZONE") or DISPLAY_ZONE))
+
+
+def local_today() -> date:
+    """Today in the agency's zone: at 06.00 WIB the UTC date is still yesterday's, and a session
+    form or a follow-up's due date must not open on the wrong day."""
+    return local_time(datetime.now(UTC)).date()
 
 
 def language(requested: str | None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 COMMITTEE_ID: dict[str, str] = {
     "flag.found": "Apa yang ditemukan",
-    "flag.ci_title": "Selisih dan interval 95 %",
+    "flag.ci_title": "Selisih dan interval 95%",
     "flag.behind": "Penilaian di balik tanda ini",
     "flag.behind_count": "{shown} dari {total} penilaian, selisih terbesar lebih dulu.",
     "flag.behind_none": "Rincian penilaian tidak tersedia untuk audit ini.",
@@ -137,7 +137,7 @@ COMMITTEE_ID: dict[str, str] = {
 
 COMMITTEE_EN: dict[str, str] = {
     "flag.found": "What was found",
-    "flag.ci_title": "Difference and 95 % interval",
+    "flag.ci_title": "Difference and 95% interval",
     "flag.behind": "The ratings behind this flag",
     "flag.behind_count": "{shown} of {total} ratings, largest difference first.",
     "flag.behind_none": "The ratings are not available for this audit.",

@@ -172,6 +172,7 @@ def _show(
             "excluded": [label.get(e, e) for e in inputs.get("excluded_employees") or []],
             "excluded_programs": [titles.get(x, x) for x in inputs.get("excluded_programs") or []],
             "own": record.created_by_key == planner.key.key_id,
+            "moves": record.moves_for(planner.key.key_id),
             "others": [o for o in others if o.plan_id != record.plan_id],
             "done": done,
             "refused": refused,

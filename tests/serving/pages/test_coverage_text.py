@@ -88,6 +88,16 @@ def test_the_design_sentence_follows_the_data() -> None:
     assert "dinilai oleh median" not in without
 
 
+def test_one_rater_per_person_reads_as_one_rater_not_a_median_of_one() -> None:
+    frame = _appraisals(raters=True)
+    single = frame.drop_duplicates(["employee_id", "period"])  # the first panel member only
+    text = design_sentence(design(single, single, "ATASAN"), "id")
+    assert "tiap pegawai dinilai oleh satu penilai per periode" in text
+    assert "median" not in text and "paling banyak" not in text
+    english = design_sentence(design(single, single, "ATASAN"), "en")
+    assert "one rater per period" in english
+
+
 def test_a_file_without_rater_ids_reads_not_run_with_its_reason() -> None:
     frame = _appraisals(raters=False)
     empty_raters = pd.DataFrame(columns=["group", "kind", "flagged", "rater_id"]).astype(

@@ -39,7 +39,7 @@ def test_a_lenient_rater_in_plain_bahasa() -> None:
         "Penilai R042 memberi rating rata-rata 0,60 langkah di bawah yang didukung bukti, pada "
         "41 penilaian atas 41 pegawai"
     )
-    assert "interval kepercayaan 95 %: -0,80 sampai -0,40 langkah" in text
+    assert "interval kepercayaan 95%: -0,80 sampai -0,40 langkah" in text
     assert "sangat kecil (< 0,001)" in text and "e-225" not in text
     assert "tidak dapat disingkirkan" in text  # the identifiability caveat
     assert english_in(f"<p>{text}</p>") == set()
@@ -59,7 +59,7 @@ def test_groups_are_named_in_words() -> None:
              {"top_rate": 0.12})
     )  # fmt: skip
     assert "Di instansi A01, pegawai usia 50 tahun ke atas" in group
-    assert "Predikat teratas (Sangat Baik) diterima 12,0 %" in group
+    assert "Predikat teratas (Sangat Baik) diterima 12,0%" in group
 
 
 def test_q_values_read_as_words() -> None:

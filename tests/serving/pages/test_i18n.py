@@ -56,7 +56,7 @@ def test_numbers_dates_and_codes_read_as_each_language_writes_them() -> None:
     bahasa, english = Translator("id"), Translator("en")
     assert bahasa.number(1234567.891, 2) == "1.234.567,89"
     assert english.number(1234567.891, 2) == "1,234,567.89"
-    assert bahasa.percent(0.456) == "46 %" and english.number(None) == "—"
+    assert bahasa.percent(0.456) == "46%" and english.number(None) == "—"
     assert bahasa.date(date(2026, 1, 2)) == "2 Januari 2026"
     # stored times are UTC (SQLite returns them without a zone): shown in WIB, labelled
     assert bahasa.date(datetime(2026, 12, 31, 7, 5)) == "31 Desember 2026 14.05 WIB"

@@ -90,6 +90,10 @@ def test_four_eyes_propose_then_another_planner_approves(
     plan_id = save_plan(client, home.largest_unit)
     proposed = move(client, plan_id, "proposed")
     assert "Rencana diajukan." in proposed.text
+    author_view = client.get(f"/rencana/{plan_id}").text
+    assert 'value="approved"' not in author_view and 'id="plan-own"' in author_view
+    other_view = second_planner.get(f"/rencana/{plan_id}").text
+    assert 'value="approved"' in other_view and 'value="returned"' in other_view
     own = move(client, plan_id, "approved")
     assert 'role="alert"' in own.text and "empat mata" in own.text
     assert "Rencana disetujui." in move(second_planner, plan_id, "approved").text
