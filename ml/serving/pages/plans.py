@@ -95,7 +95,11 @@ def compare_page(
     first, second = _plan(request, planner, a), _plan(request, planner, b)
     if first.unit_id != second.unit_id:
         raise PageProblem(400, "compare.other_unit")
-    both = planning.compared(state_of(request), a, b, planner.key)
+    # the earlier plan on the left, whichever page the comparison was asked from, so that the
+    # difference always reads as what changed from the earlier plan to the later one
+    if (second.created_at, second.version) < (first.created_at, first.version):
+        first, second = second, first
+    both = planning.compared(state_of(request), first.plan_id, second.plan_id, planner.key)
     names = {**_names(first), **_names(second)}
     titles = {**first.result.get("titles", {}), **second.result.get("titles", {})}
     return render(

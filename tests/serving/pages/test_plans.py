@@ -132,6 +132,11 @@ def test_a_new_version_and_a_comparison(as_role: AsRole, home: Home) -> None:
     assert rupiah(b.result["total_cost"]) in compared.text
     assert b.result["total_cost"] <= 20_000_000 < 50_000_000
     assert "Siapa yang berubah" in compared.text
+    # asked from the later plan's page, the earlier plan still stands on the left (A), so the
+    # difference reads from the earlier to the later
+    backwards = client.get(f"/rencana/banding?a={second}&b={first}").text
+    costs = [rupiah(p.result["total_cost"]) for p in (a, b)]
+    assert backwards.index(costs[0]) < backwards.index(costs[1])
 
 
 def test_the_downloads_add_up_to_the_plan(as_role: AsRole, home: Home) -> None:
