@@ -62,6 +62,55 @@ def audit_tables(
     frame, target = audit_frame(
         tables, people, role=config.role, folds=config.folds, seed=config.seed, progress=step
     )
+    return audit_residuals(frame, target, Official.of(tables["appraisals"], config.role),
+                           config, step)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Official:
+    """What the audit reads of the appraisals beside the residual frame: the stored predikat
+    that break the matrix, how many official appraisals carry both ratings (the matrix's
+    denominator), and how many appraisals each rater role gave (the design)."""
+
+    mismatches: pd.DataFrame
+    both_rated: int
+    roles: dict[str, int]
+
+    @classmethod
+    def of(cls, appraisals: pd.DataFrame, role: str) -> Official:
+        official = appraisals[(appraisals["rater_role"].astype("str") == role).to_numpy()]
+        both = official["hasil_kerja_rating"].notna() & official["perilaku_rating"].notna()
+        counts = appraisals["rater_role"].astype("str").value_counts()
+        return cls(
+            predikat_mismatches(official), int(both.sum()),
+            {str(k): int(v) for k, v in counts.items()},
+        )  # fmt: skip
+
+    @classmethod
+    def combine(cls, parts: list[Official]) -> Official:
+        """The appraisals of several partitions as one."""
+        roles: dict[str, int] = {}
+        for part in parts:
+            for name, count in part.roles.items():
+                roles[name] = roles.get(name, 0) + count
+        mismatches = [p.mismatches for p in parts if len(p.mismatches)]
+        return cls(
+            pd.concat(mismatches, ignore_index=True) if mismatches else parts[0].mismatches,
+            sum(p.both_rated for p in parts),
+            roles,
+        )
+
+
+def audit_residuals(
+    frame: pd.DataFrame,
+    target: str,
+    official: Official,
+    config: AuditConfig,
+    progress: Callable[[str], None] | None = None,
+) -> AuditResult:
+    """Every family of the audit on the residual frame (:func:`audit_frame`, built whole or
+    partition by partition) and what it needs of the appraisals."""
+    step = progress or (lambda _: None)
     # Group and differential tests read the residual against independent evidence only.
     independent = frame.assign(residual=frame["independent_residual"])
     step("rater effects")
@@ -69,21 +118,19 @@ def audit_tables(
     raters = rater_audit(frame, attributes, config.raters)
     step("group disparity")
     groups = group_disparity(independent, attributes, config=config.groups)
+    del independent
     step("scores and rules")
-    official = tables["appraisals"]
-    official = official[(official["rater_role"].astype("str") == config.role).to_numpy()]
     scores, curve = score_flags(frame, config.score_alpha), curve_breaks(frame)
-    both = official["hasil_kerja_rating"].notna() & official["perilaku_rating"].notna()
     return AuditResult(
         frame=frame,
         target=target,
         rater_flags=raters,
         group_disparity=groups,
         score_flags=scores,
-        predikat_mismatches=predikat_mismatches(official),
+        predikat_mismatches=official.mismatches,
         curve_breaks=curve,
-        coverage=coverage(frame, raters, groups, scores, curve, int(both.sum()), attributes),
-        design=design(frame, tables["appraisals"], config.role),
+        coverage=coverage(frame, raters, groups, scores, curve, official.both_rated, attributes),
+        design=design(frame, official.roles, config.role),
     )
 
 

@@ -3,7 +3,7 @@ reading "no flagged rater" must know whether raters were judged at all."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,12 +14,19 @@ from ml.fairness.scores import EVIDENCE, MIN_CURVE_UNIT, curve_units
 COLUMNS = ["family", "attribute", "ran", "tested", "flagged", "reason"]
 
 
-def design(frame: pd.DataFrame, appraisals: pd.DataFrame, role: str) -> dict[str, Any]:
+def design(
+    frame: pd.DataFrame, appraisals: pd.DataFrame | Mapping[str, int], role: str
+) -> dict[str, Any]:
     """The design seen: counts, the rater roles present, raters per ratee and period, and how
-    often each kind of evidence is known."""
+    often each kind of evidence is known. ``appraisals``: every appraisal (any role), or how
+    many there are of each rater role (counted per partition by an out-of-core audit)."""
     rated = frame[frame["rater_id"].notna()]
     per = rated.groupby(["employee_id", "period"], observed=True)["rater_id"].nunique()
-    roles = appraisals["rater_role"].astype("str").value_counts()
+    roles = (
+        pd.Series(dict(appraisals), dtype="int64").sort_values(ascending=False, kind="stable")
+        if isinstance(appraisals, Mapping)
+        else appraisals["rater_role"].astype("str").value_counts()
+    )
     return {
         "role_audited": role,
         "appraisals": len(frame),

@@ -139,6 +139,10 @@ def _unresolved(
     candidates = set(table.loc[flagged, "rater_id"].astype("str"))
     open_pairs = open_pairs[open_pairs["rater_id"].astype("str").isin(candidates)]
     unresolved: set[str] = set()
+    # each rater's rows and each attribute's values, once: per pair they cost a pass over
+    # every rating (quadratic at national size)
+    rows_of = pd.Series(np.arange(len(raters))).groupby(raters, sort=False).indices
+    values: dict[str, np.ndarray] = {}
     for r in open_pairs.itertuples():
         rater = str(r.rater_id)
         if rater in unresolved:
@@ -146,8 +150,11 @@ def _unresolved(
         attribute, level = str(r.group).split("=", 1)
         if attribute not in rated:
             continue
-        mine = raters == rater
-        value = rated[attribute].astype("object").fillna("").astype("str").to_numpy()[mine]
+        if attribute not in values:
+            found = rated[attribute].astype("object").fillna("").astype("str")
+            values[attribute] = found.to_numpy()
+        mine = rows_of[rater]
+        value = values[attribute][mine]
         known = value != ""
         inside = value == level
         levels = set(value[known])

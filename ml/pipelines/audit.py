@@ -15,7 +15,7 @@ from ml.errors import InputError, NotReadyError
 from ml.fairness.audit import AuditConfig, AuditResult, audit_tables
 from ml.fairness.report import write_report
 from ml.fairness.residuals import ORGANISATION_COLUMNS
-from ml.features.io import load_tables
+from ml.features.io import load_tables, partitions
 from ml.features.pipeline import INPUT_COLUMNS
 from ml.pipelines.flags import flag_records
 from ml.store.records import RecordResult
@@ -34,11 +34,20 @@ RESIDUAL_COLUMNS = (
 
 
 def run_audit(
-    data_dir: Path, config: AuditConfig | None = None, progress: Callable[[str], None] | None = None
+    data_dir: Path,
+    config: AuditConfig | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    client: Any | None = None,
 ) -> AuditResult:
     """Audit the appraisals of ``data_dir`` (needs ``employees`` and ``appraisals``): read the
-    tables, then :func:`audit_tables`."""
+    tables, then :func:`audit_tables`; a partitioned directory partition by partition
+    (:mod:`ml.pipelines.audit_partitioned`; on Dask with ``client``)."""
     step = progress or (lambda _: None)
+    if partitions(data_dir):  # written sharded (national size): one partition at a time
+        from ml.pipelines.audit_partitioned import audit_partitioned
+
+        return audit_partitioned(data_dir, config, client=client, progress=step)
     step("reading")
     columns = {**INPUT_COLUMNS, "appraisals": (*INPUT_COLUMNS["appraisals"], "rater_id")}
     tables = load_tables(data_dir, columns)
