@@ -8,7 +8,9 @@ reports its wall time and the peak resident set of itself and of the processes i
 - ``features``: features of every partition in turn (``ml.pipelines.featurise_partitioned``);
 - ``predict``: need probabilities of every employee × competency (no explanations);
 - ``score``: probabilities and exact TreeSHAP top-3 reasons for each employee's three most
-  likely needs (``ml.pipelines.score_partitioned``); explanations cost ``score − predict``.
+  likely needs (``ml.pipelines.score_partitioned``); explanations cost ``score − predict``;
+- ``audit``: the fairness audit of every period's appraisals, partition by partition then
+  over all (``ml.pipelines.audit_partitioned``; rows: official appraisals audited).
 
 The model is the need model's default (``talenta train``'s parameters) trained on a 10,000
 employee in-memory workforce, once, before the stages. ``--reference`` (the JSON of an earlier
@@ -39,7 +41,7 @@ import pandas as pd
 from _report import report
 
 AS_OF = pd.Timestamp("2026-01-01")
-STAGES = ("generate", "features", "predict", "score")
+STAGES = ("generate", "features", "predict", "score", "audit")
 CHILD_STAGES = ("train", "identity", *STAGES)
 GIB = 1024**3
 
@@ -71,11 +73,22 @@ def run_stage(stage: str, employees: int, work: Path, shard_size: int, workers: 
     data, features = work / "data", work / f"features-{workers}"
     start = time.perf_counter()
     rows: int
+    flags: dict[str, int] = {}
     context = _client(workers) if workers else nullcontext(None)
     with context as client:
         if stage == "generate":
             done = generate_sharded(SynthConfig(employees=employees, seed=0), data, shard_size)
             rows = sum(done.sizes.values())
+        elif stage == "audit":
+            from ml.pipelines.audit_partitioned import audit_partitioned
+
+            audited = audit_partitioned(data, client=client)
+            rows = len(audited.frame)
+            flags = {
+                "raters_flagged": int(audited.rater_flags["flagged"].sum()),
+                "score_flags": len(audited.score_flags),
+                "curve_breaks": len(audited.curve_breaks),
+            }
         elif stage == "features":
             result = featurise_partitioned(data, AS_OF, features, client=client)
             rows = result.rows["competencies"]
@@ -87,7 +100,10 @@ def run_stage(stage: str, employees: int, work: Path, shard_size: int, workers: 
             )  # fmt: skip
             rows = scored.rows
     wall = time.perf_counter() - start
-    return {"wall_s": round(wall, 1), "rows": rows, "rows_per_s": round(rows / wall), **_peak_gib()}
+    return {
+        "wall_s": round(wall, 1), "rows": rows, "rows_per_s": round(rows / wall), **_peak_gib(),
+        **(flags if stage == "audit" else {}),
+    }  # fmt: skip
 
 
 def check_identity(work: Path) -> dict:

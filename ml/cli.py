@@ -534,21 +534,39 @@ def audit(
             "from protected_attributes.csv)"
         ),
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="a partitioned directory: pandas (in turn here) or dask")
+    ] = "pandas",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address; default: a LocalCluster")
+    ] = None,
 ) -> None:
     """Audit the appraisals: rater leniency and severity, differential rater functioning,
     group disparity after the evidence, single scores far from it, predikat against the rule
-    and the distribution curve; flags go to the review trail for the merit committee."""
+    and the distribution curve; flags go to the review trail for the merit committee.
+
+    A partitioned directory (``talenta generate --sharded``) is audited partition by
+    partition (evidence and expected ratings), then over all partitions (the statistics)."""
+    from contextlib import nullcontext
+
     from ml.contract import protected
     from ml.fairness.audit import AuditConfig
-    from ml.pipelines.audit import STEPS, audit_and_record
+    from ml.features.io import partitions as parts_of
+    from ml.pipelines.audit import PARTITIONED_STEPS, STEPS, audit_and_record
+    from ml.pipelines.featurise import ENGINES, dask_client
 
     if not data_dir.is_dir():
         raise _fail(f"{data_dir}: no such directory", 2)
-    with _user_errors(), steps("audit", STEPS) as advance:
+    if engine not in ENGINES:
+        raise _fail(f"--engine must be pandas or dask, not {engine!r}", 2)
+    n = len(parts_of(data_dir))
+    total = PARTITIONED_STEPS + (0 if engine == "dask" else n) if n else STEPS
+    distributed = dask_client(scheduler) if n and engine == "dask" else nullcontext()
+    with _user_errors(), steps("audit", total) as advance, distributed as client:
         audited = audit_and_record(
             data_dir, out, store_url=get_settings().store_url if store else None, by=by,
             config=AuditConfig(role=role, attributes=tuple(attribute or protected.ATTRIBUTES)),
-            progress=advance,
+            progress=advance, client=client,
         )  # fmt: skip
     _show_audited(audited)
 

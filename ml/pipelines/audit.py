@@ -22,6 +22,8 @@ from ml.store.records import RecordResult
 from ml.store.repository import ReviewTrail
 
 STEPS = 16  # progress steps of one run: reading, the folds, each family, the report, the trail
+# … of a partitioned run, besides one per partition: joining, each family, the report, the trail
+PARTITIONED_STEPS = 6
 RESIDUALS_CSV = "appraisal_residuals.csv"
 # What the committee's flag page shows per appraisal: who rated whom, the rating given beside
 # the rating the evidence supports, and the evidence itself. No protected attribute: the page
@@ -94,11 +96,12 @@ def audit_and_record(
     config: AuditConfig | None = None,
     parameters: dict[str, object] | None = None,
     progress: Callable[[str], None] | None = None,
+    client: Any | None = None,
 ) -> Audited:
     """Audit ``data_dir``'s appraisals, write the report into ``out`` and, unless ``store_url``
     is None, record the flags in the review trail there as a run started by ``by``."""
     step = progress or (lambda _: None)
-    result = run_audit(data_dir, config or AuditConfig(), progress=step)
+    result = run_audit(data_dir, config or AuditConfig(), progress=step, client=client)
     step("writing the report")
     try:
         paths = write_report(result, out)

@@ -80,3 +80,24 @@ def test_on_dask_the_same_audit(sharded: Path, dask_client: object) -> None:
     here = audit_partitioned(sharded, config)
     there = audit_partitioned(sharded, config, client=dask_client)
     _same(there, here)
+
+
+def test_the_command_audits_a_partitioned_directory(sharded: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ml.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "audit"
+    result = runner.invoke(app, ["audit", str(sharded), "--out", str(out), "--no-store"])
+    assert result.exit_code == 0, result.output
+    report = (out / "audit.md").read_text()
+    appraisals = pd.concat(
+        pd.read_parquet(p) for p in sorted((sharded / "appraisals").glob("part-*.parquet"))
+    )
+    official = int((appraisals["rater_role"] == "ATASAN").sum())
+    assert f"{official:,} appraisals by role ATASAN" in report  # every partition's, once
+    flags = pd.read_csv(out / "rater_flags.csv")
+    assert int(flags["flagged"].sum()) >= 10  # the injected raters (above)
+    wrong = runner.invoke(app, ["audit", str(sharded), "--out", str(out), "--engine", "spark"])
+    assert wrong.exit_code == 2 and "--engine" in wrong.output
