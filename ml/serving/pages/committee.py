@@ -59,13 +59,15 @@ def _sessions(
     form: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    found, total = committee_service.store_of(state_of(request)).sessions(limit=100)
+    state = state_of(request)
+    found, total = committee_service.store_of(state).sessions(limit=100)
     return render(
         request,
         "sessions.html",
         {
             "sessions": found,
             "total": total,
+            "agencies": _flag_agencies(state),
             "scope": _scope,
             "error": error,
             "form": form or {"held_on": local_today().isoformat(), "members": committee.key.name},
@@ -107,6 +109,16 @@ def create_session(
         detail = field_problem(str(error), t)
         return _sessions(request, committee, error=detail, form=form, status=422)
     return RedirectResponse(f"/keadilan/sidang/{made.session_id}", status_code=303)
+
+
+def _flag_agencies(state: ServingState) -> list[str]:
+    """The agencies the audit's flags belong to: a session's scope is chosen among them, so
+    that a mistyped code or a name cannot scope a session to no flag at all."""
+    with DbSession(state.engine) as session:
+        rows = session.scalars(
+            select(Flag.agency_id).where(Flag.agency_id.is_not(None)).distinct()
+        ).all()
+    return sorted(str(r) for r in rows)
 
 
 def _is_period(text: str) -> bool:

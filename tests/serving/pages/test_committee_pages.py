@@ -152,6 +152,29 @@ def test_a_session_decides_three_flags_at_once_and_minutes_them(
     assert sorted(r["flag_id"] for r in decisions) == sorted(flags)
 
 
+def test_a_session_is_scoped_to_an_agency_chosen_from_the_flags(
+    as_role: AsRole, state: ServingState
+) -> None:
+    """The agency is chosen from those the flags belong to (no free text that matches
+    nothing), and an agency's session sees its units' distribution-curve flags too."""
+    client = as_role("committee")
+    listing = client.get("/keadilan/sidang").text
+    offered = re.findall(r'<option value="([^"]+)"', listing.split('id="agency_id"')[1])
+    agencies = {f.agency_id for f in state.trail.flags(limit=10_000).items if f.agency_id}
+    assert offered and set(offered) == agencies
+    curve = state.trail.flags(family="DISTRIBUTION", status="OPEN", limit=1).items
+    agency = curve[0].agency_id
+    assert agency in offered  # a unit's curve flag carries the unit's agency
+    made = client.post(
+        "/keadilan/sidang",
+        data={"held_on": "2026-12-04", "members": "Ani Wijaya", "agency_id": agency,
+              "csrf_token": csrf_of(listing)},
+    )  # fmt: skip
+    assert made.status_code == 303, made.text
+    page = client.get(made.headers["location"] + "?family=DISTRIBUTION").text
+    assert curve[0].flag_id in page
+
+
 def test_a_session_without_members_or_flags_is_refused_in_bahasa(
     as_role: AsRole, state: ServingState
 ) -> None:
