@@ -72,6 +72,8 @@ class Directory:
         self.people = people
         self.units = _units(people)
         self._unit_names = {u.unit_id: _fold(u.name or "") for u in self.units}
+        # employee id → full name, for pages that name the people a flag or minutes are about
+        self.names = {p.employee_id: p.full_name for p in people if p.full_name}
 
     @classmethod
     def from_profiles(cls, rows: Iterable[tuple[str, str | None, dict[str, Any]]]) -> Directory:

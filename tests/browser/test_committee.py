@@ -62,7 +62,7 @@ def test_a_committee_session_end_to_end(log_in: LogIn, state: ServingState) -> N
     # decide with an adjusted predikat, within the session
     page.get_by_label("Dikonfirmasi").check()
     page.fill("#reason", "penilai jauh di atas capaian KPI")
-    page.select_option("#session_id", index=1)
+    page.select_option("#session_id", value=session_url.rstrip("/").rsplit("/", 1)[-1])
     page.select_option("#appraisal", index=1)
     page.select_option("#adjusted_predikat", "BAIK")
     page.click("#review button[type=submit]")

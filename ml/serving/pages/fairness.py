@@ -83,6 +83,7 @@ def fairness_page(
             ),
             "q_words": flag_text.q_words,
             "group_words": flag_text.group_words,
+            "names": _names(request),
             "unflagged": _unflagged(request, t),
             "coverage": _coverage(request, t),
         },
@@ -340,7 +341,9 @@ def _flag(
             "flag": flag,
             "trail": trail,
             "chart": chart,
-            "paragraph": flag_text.paragraph(flag, t.lang),
+            "paragraph": flag_text.paragraph(
+                flag, t.lang, names.get(employee or flag.subject.split("/")[0])
+            ),
             "group_words": flag_text.group_words(flag.group_label, t.lang),
             "q_words": flag_text.q_words(flag.q_value, t.lang),
             "evidence": _evidence(flag.evidence, t),
@@ -348,6 +351,9 @@ def _flag(
             "peers_chart": _peers_chart(peers, flag, t),
             "related": flag_data.related(state, flag),
             "employee": employee,
+            # the person the flag is about, by name where the directory knows them (a rater
+            # is a superior: an employee too, when the export includes them)
+            "subject_name": names.get(employee or flag.subject.split("/")[0]),
             "decisions": [d.value for d in Decision],
             "predikats": [p.value for p in Predikat],
             "sessions": store.sessions(limit=20)[0],
@@ -367,8 +373,7 @@ def _names(request: Request) -> dict[str, str]:
     served = state_of(request).served()
     if served is None:
         return {}
-    directory = state_of(request).directory(served)
-    return {p.employee_id: p.full_name for p in directory.people if p.full_name}
+    return state_of(request).directory(served).names
 
 
 def _evidence(evidence: dict[str, Any], t: Translator) -> list[tuple[str, str]]:

@@ -158,9 +158,12 @@ def _unresolved(flag: FlagLike, lang: str) -> str:
     return UNRESOLVED_TEXT[lang] if flag.kind == "UNRESOLVED" else ""
 
 
-def paragraph(flag: FlagLike, lang: str = "id") -> str:
-    """The flag in plain words, in ``lang`` (``id`` or ``en``)."""
+def paragraph(flag: FlagLike, lang: str = "id", name: str | None = None) -> str:
+    """The flag in plain words, in ``lang`` (``id`` or ``en``); ``name``: the person the flag
+    is about (a rater, or a rated employee), shown before the NIP where the directory knows
+    them."""
     lang = lang if lang in ("id", "en") else "id"
+    who = f"{name} ({flag.subject})" if name else flag.subject
     evidence = flag.evidence or {}
     unit = _unit(evidence, lang)
     size = number(abs(flag.effect), lang) if _finite(flag.effect) else "—"
@@ -172,14 +175,14 @@ def paragraph(flag: FlagLike, lang: str = "id") -> str:
         if lang == "id":
             way = "di atas" if up else "di bawah"
             text = (
-                f"Penilai {flag.subject} memberi rating rata-rata {size} {unit} {way} yang "
+                f"Penilai {who} memberi rating rata-rata {size} {unit} {way} yang "
                 f"didukung bukti, pada {n} penilaian atas {people} pegawai yang "
                 f"dinilainya{_interval(flag, lang, unit)}."
             )
         else:
             way = "above" if up else "below"
             text = (
-                f"Rater {flag.subject} rates on average {size} {unit} {way} what the evidence "
+                f"Rater {who} rates on average {size} {unit} {way} what the evidence "
                 f"supports, over {n} appraisals of {people} employees"
                 f"{_interval(flag, lang, unit)}."
             )
@@ -193,14 +196,14 @@ def paragraph(flag: FlagLike, lang: str = "id") -> str:
         if lang == "id":
             way = "lebih tinggi" if up else "lebih rendah"
             text = (
-                f"Penilai {flag.subject} menilai pegawai {group} rata-rata {size} {unit} {way} "
+                f"Penilai {who} menilai pegawai {group} rata-rata {size} {unit} {way} "
                 f"daripada pegawai lain yang dinilainya dengan bukti kinerja yang setara, pada "
                 f"{n} penilaian{_interval(flag, lang, unit)}."
             )
         else:
             way = "higher" if up else "lower"
             text = (
-                f"Rater {flag.subject} rates {group} on average {size} {unit} {way} than the "
+                f"Rater {who} rates {group} on average {size} {unit} {way} than the "
                 f"other people the rater rates with the same evidence, over {n} appraisals"
                 f"{_interval(flag, lang, unit)}."
             )
@@ -208,7 +211,7 @@ def paragraph(flag: FlagLike, lang: str = "id") -> str:
     if flag.family == "GROUP":
         return _group(flag, lang, unit, size, up, n)
     if flag.family == "SCORE":
-        return _score(flag, lang, unit, size, up)
+        return _score(flag, lang, unit, size, up, name)
     if flag.family == "PREDIKAT":
         return _predikat(flag, lang)
     if flag.family == "DISTRIBUTION":
@@ -262,8 +265,11 @@ def _person(subject: str) -> tuple[str, str]:
     return employee, period or "—"
 
 
-def _score(flag: FlagLike, lang: str, unit: str, size: str, up: bool) -> str:
+def _score(
+    flag: FlagLike, lang: str, unit: str, size: str, up: bool, name: str | None = None
+) -> str:
     employee, period = _person(flag.subject)
+    employee = f"{name} ({employee})" if name else employee
     evidence = flag.evidence or {}
     given, expected = evidence.get("given"), evidence.get("expected")
     if lang == "id":

@@ -307,6 +307,7 @@ _ID: dict[str, str] = {
     "flag.by": "Oleh",
     "flag.back": "Kembali ke daftar tanda",
     "flag.subject_employee": "Profil pegawai",
+    "flag.subject_name": "Nama",
     # models
     "model.title": "Model",
     "model.serving": "Melayani: {name} v{version} (@{alias}), dimuat {loaded}.",
@@ -665,6 +666,7 @@ _EN: dict[str, str] = {
     "flag.by": "By",
     "flag.back": "Back to the flags",
     "flag.subject_employee": "Employee profile",
+    "flag.subject_name": "Name",
     "model.title": "Models",
     "model.serving": "Serving: {name} v{version} (@{alias}), loaded {loaded}.",
     "model.not_serving": "No model is serving: {error}",

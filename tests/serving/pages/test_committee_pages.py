@@ -8,6 +8,7 @@ of the same home take theirs from the front), and checks its own records."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Callable
@@ -150,6 +151,25 @@ def test_a_session_decides_three_flags_at_once_and_minutes_them(
     minutes = client.get(made.headers["location"] + "/berita-acara.csv").text
     decisions = [r for r in csv.DictReader(io.StringIO(minutes)) if r["record"] == "DECISION"]
     assert sorted(r["flag_id"] for r in decisions) == sorted(flags)
+
+
+def test_the_person_a_flag_is_about_is_named(as_role: AsRole, state: ServingState) -> None:
+    """A rater (a superior) or a rated employee is named where the directory knows them, on
+    the flag page and in the list; never a name to a role that may not see it."""
+    served = state.served()
+    assert served is not None
+    names = state.directory(served).names
+    named = [
+        f
+        for family in ("RATER", "DIFFERENTIAL", "SCORE", "PREDIKAT")
+        for f in state.trail.flags(family=family, limit=200).items
+        if f.subject.split("/")[0] in names
+    ]
+    assert named, "no flag about a person in the directory"
+    flag = named[0]
+    page = as_role("committee").get(f"/keadilan/tanda/{flag.flag_id}").text
+    name = names[flag.subject.split("/")[0]]
+    assert f'<dd id="subject-name">{html.escape(name)}</dd>' in page
 
 
 def test_a_session_is_scoped_to_an_agency_chosen_from_the_flags(

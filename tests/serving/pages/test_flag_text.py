@@ -43,6 +43,9 @@ def test_a_lenient_rater_in_plain_bahasa() -> None:
     assert "sangat kecil (< 0,001)" in text and "e-225" not in text
     assert "tidak dapat disingkirkan" in text  # the identifiability caveat
     assert english_in(f"<p>{text}</p>") == set()
+    named = paragraph(flag, "id", "Ani Wijaya, S.E.")
+    assert named.startswith("Penilai Ani Wijaya, S.E. (R042) memberi rating rata-rata 0,60")
+    assert paragraph(flag, "en", "Ani Wijaya").startswith("Rater Ani Wijaya (R042) rates")
 
 
 def test_groups_are_named_in_words() -> None:
