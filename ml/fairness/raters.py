@@ -263,11 +263,8 @@ def _differential(
         if len(levels) < 2:
             continue
         known = found != ""
-        # Columns held beside this attribute's contrasts: (row mask, rater) per flag elsewhere.
-        hold = [
-            (values[other][known] == level, raters[known] == rater)
-            for rater, other, level in held.get(attribute, [])
-        ]
+        hold = _held_columns(raters[known], {o: v[known] for o, v in values.items()},
+                             held.get(attribute, []))  # fmt: skip
         # Two groups: one comparison (P against L is L against P, sign flipped), not two.
         for level in levels[1:] if len(levels) == 2 else levels:
             parts.append(
@@ -310,10 +307,31 @@ def _differential(
     return _one_level_each(table)
 
 
+def _held_columns(
+    raters: np.ndarray, values: dict[str, np.ndarray], held: list[tuple[str, str, str]]
+) -> list[np.ndarray]:
+    """The columns held beside an attribute's contrasts, as the rows where each is 1: one
+    rater's ratings of a level of another attribute, where that rater also rated people
+    outside the level (else the column would repeat the rater's own). Rows, not masks over
+    every rating: a national audit holds hundreds of such columns."""
+    if not held:
+        return []
+    rows_of = pd.Series(np.arange(len(raters))).groupby(raters, sort=False).indices
+    columns = []
+    for rater, other, level in held:
+        mine = rows_of.get(rater)
+        if mine is None:
+            continue
+        inside = values[other][mine] == level
+        if inside.any() and not inside.all():
+            columns.append(mine[inside])
+    return columns
+
+
 def _interaction(
     rows: pd.DataFrame,
     inside: np.ndarray,
-    hold: list[tuple[np.ndarray, np.ndarray]],
+    hold: list[np.ndarray],
     residual: str,
     components: VarianceComponents,
     label: str,
@@ -321,8 +339,8 @@ def _interaction(
 ) -> pd.DataFrame:
     """Each rater's group × rater effect beyond the typical rater's gap: one crossed fit with a
     column per rater, one per rater who rated both sides of the group, and — fitted, not
-    tested — one per entry of ``hold`` (1 on the rows where both masks hold: one rater's
-    ratings of a group of another attribute)."""
+    tested — one per entry of ``hold`` (1 on its rows: one rater's ratings of a group of
+    another attribute, :func:`_held_columns`)."""
     y = rows[residual].to_numpy(float)
     codes, raters = pd.factorize(rows["rater_id"])
     employee = rows["employee_id"].to_numpy()
@@ -331,12 +349,12 @@ def _interaction(
     if not len(both):
         return pd.DataFrame()
     blocks = [indicator(codes, len(raters)), _rater_by(codes, tested, inside)]
-    for group, rater in hold:
-        # Only where the rater rated people on both sides of the held group (else the column
-        # would repeat the rater's own).
-        mask = group & rater
-        if mask.any() and (rater & ~group).any():
-            blocks.append(sp.csr_matrix(mask.astype(float)[:, None]))
+    if hold:
+        where = np.concatenate(hold)
+        column = np.repeat(np.arange(len(hold)), [len(h) for h in hold])
+        blocks.append(
+            sp.csr_matrix((np.ones(len(where)), (where, column)), shape=(len(y), len(hold)))
+        )
     fixed = sp.hstack(blocks).tocsr()
     k = len(raters) + len(both)
     nuisance = np.arange(fixed.shape[1]) >= k
