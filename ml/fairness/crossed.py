@@ -109,6 +109,7 @@ def solve_blocks(
     position = np.empty(k, dtype=np.int64)  # a column's place within its block
     position[order] = np.arange(k) - np.repeat(starts[:-1], sizes)
     coo = system.tocoo()
+    row_labels = labels[coo.row]  # each stored entry's block, once for every batch
     for size in np.unique(sizes):
         blocks = np.flatnonzero(sizes == size)
         if size > DENSE:
@@ -119,7 +120,7 @@ def solve_blocks(
         for first in range(0, len(blocks), BATCH):
             _dense_blocks(
                 system, coo, rhs, blocks[first : first + BATCH], int(size),
-                (labels, order, starts, position), want, effect, diagonal,
+                (row_labels, order, starts, position), want, effect, diagonal,
             )  # fmt: skip
     return effect, diagonal
 
@@ -137,14 +138,15 @@ def _dense_blocks(
 ) -> None:
     """Invert ``blocks`` (all of ``size`` columns) densely at once, writing into ``effect`` and
     ``diagonal``; a singular one sends the batch to the sparse LU, which says why."""
-    labels, order, starts, position = layout
+    row_labels, order, starts, position = layout
     slot = np.full(len(starts) - 1, -1)
     slot[blocks] = np.arange(len(blocks))
     columns = order[starts[blocks][:, None] + np.arange(size)]  # (blocks, size)
-    inside = slot[labels[coo.row]] >= 0
+    mine = slot[row_labels]
+    inside = mine >= 0
     rows, cols = coo.row[inside], coo.col[inside]
     dense = np.zeros((len(blocks), size, size))
-    dense[slot[labels[rows]], position[rows], position[cols]] = coo.data[inside]
+    dense[mine[inside], position[rows], position[cols]] = coo.data[inside]
     try:
         inverse = np.linalg.inv(dense)
     except np.linalg.LinAlgError:

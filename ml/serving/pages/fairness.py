@@ -330,6 +330,10 @@ def _flag(
     fallback = settings.processed_dir / "audit"
     residuals = flag_data.table(state, settings.home, fallback, flag_data.RESIDUALS)
     names = _names(request)
+    # the person the flag is about, by name where the directory knows them (a rater is a
+    # superior: an employee too, when the export includes them; a score's subject is
+    # "employee/period")
+    subject_name = names.get(flag.subject.split("/")[0])
     behind = flag_data.ratings_behind(residuals, flag, names)
     raters = flag_data.table(state, settings.home, fallback, flag_data.RATERS)
     peers = flag_data.peers(raters, residuals, flag)
@@ -341,9 +345,7 @@ def _flag(
             "flag": flag,
             "trail": trail,
             "chart": chart,
-            "paragraph": flag_text.paragraph(
-                flag, t.lang, names.get(employee or flag.subject.split("/")[0])
-            ),
+            "paragraph": flag_text.paragraph(flag, t.lang, subject_name),
             "group_words": flag_text.group_words(flag.group_label, t.lang),
             "q_words": flag_text.q_words(flag.q_value, t.lang),
             "evidence": _evidence(flag.evidence, t),
@@ -351,9 +353,7 @@ def _flag(
             "peers_chart": _peers_chart(peers, flag, t),
             "related": flag_data.related(state, flag),
             "employee": employee,
-            # the person the flag is about, by name where the directory knows them (a rater
-            # is a superior: an employee too, when the export includes them)
-            "subject_name": names.get(employee or flag.subject.split("/")[0]),
+            "subject_name": subject_name,
             "decisions": [d.value for d in Decision],
             "predikats": [p.value for p in Predikat],
             "sessions": store.sessions(limit=20)[0],
