@@ -155,8 +155,11 @@ def employee_ids(home: Path, limit: int) -> list[str]:
         (snapshot,) = connection.execute(
             "SELECT snapshot_id FROM snapshots ORDER BY created_at DESC LIMIT 1"
         ).fetchone()
+        # drawn at random from the whole snapshot (its primary key index, not the rows), so
+        # that a national store is read where it lies, not in its first pages
         rows = connection.execute(
-            "SELECT employee_id FROM snapshot_employees WHERE snapshot_id = ? LIMIT ?",
+            "SELECT employee_id FROM snapshot_employees WHERE snapshot_id = ? "
+            "ORDER BY random() LIMIT ?",
             (snapshot, limit),
         ).fetchall()
     return [r[0] for r in rows]

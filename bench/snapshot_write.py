@@ -32,11 +32,17 @@ from typing import Any
 from _report import report
 
 from ml.store.database import make_engine, migrate, scratch_schema, session_factory
+from ml.store.packing import unpack, unpack_text
 from ml.store.snapshots import EmployeeRecord, Snapshots
 
 POSTGRES_URL = os.environ.get(
     "TALENTA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+def _json(value: str | bytes) -> Any:
+    """A snapshot JSON column as SQLite holds it: packed (bytes) or plain text."""
+    return json.loads(unpack_text(value))
 
 
 def read_snapshot(home: Path) -> tuple[list[EmployeeRecord], dict[str, Any]]:
@@ -53,7 +59,7 @@ def read_snapshot(home: Path) -> tuple[list[EmployeeRecord], dict[str, Any]]:
             sys.exit(f"{db} holds no snapshot: run `talenta score` there")
         (snapshot_id,) = row
         employees = [
-            EmployeeRecord(e, u, json.loads(p), json.loads(pr), json.loads(f), a)
+            EmployeeRecord(e, u, _json(p), _json(pr), _json(f), None if a is None else unpack(a))
             for e, u, p, pr, f, a in connection.execute(
                 "SELECT employee_id, unit_id, profile, protected, features, answer "
                 "FROM snapshot_employees WHERE snapshot_id = ?",

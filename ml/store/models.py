@@ -34,6 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from ml.store.packing import pack, unpack, unpack_text
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -90,6 +92,38 @@ class JSONText(TypeDecorator[dict[str, Any]]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, Any] | None:
         return None if value is None else json.loads(value)
+
+
+class PackedJSONText(JSONText):
+    """A snapshot's JSON column: plain text on PostgreSQL (which compresses it with lz4), a
+    zstd-packed BLOB on SQLite (``ml/store/packing.py``: a national snapshot would not fit a
+    small disk as text); either kind is read back."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> Any:
+        text = super().process_bind_param(value, dialect)
+        if text is None or dialect.name != "sqlite":
+            return text
+        return pack(text.encode())
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dict[str, Any] | None:
+        return None if value is None else json.loads(unpack_text(value))
+
+
+class PackedBytes(TypeDecorator[bytes]):
+    """Stored bytes (a precomputed answer's JSON) packed on SQLite, as :class:`PackedJSONText`."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return pack(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else unpack(value)
 
 
 class Base(DeclarativeBase):
@@ -229,11 +263,11 @@ class SnapshotEmployee(Base):
     )
     employee_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     unit_id: Mapped[str | None] = mapped_column(String(100))
-    profile: Mapped[dict[str, Any]] = mapped_column(JSONText)
-    protected: Mapped[dict[str, Any]] = mapped_column(JSONText)
-    features: Mapped[dict[str, Any]] = mapped_column(JSONText)
+    profile: Mapped[dict[str, Any]] = mapped_column(PackedJSONText)
+    protected: Mapped[dict[str, Any]] = mapped_column(JSONText)  # some 50 bytes: kept as text
+    features: Mapped[dict[str, Any]] = mapped_column(PackedJSONText)
     # the recommendation answer precomputed by the snapshot's model, as the JSON bytes served
-    answer: Mapped[bytes | None] = mapped_column(LargeBinary)
+    answer: Mapped[bytes | None] = mapped_column(PackedBytes)
 
 
 class SnapshotProgram(Base):

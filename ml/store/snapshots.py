@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ml.store.database import make_engine, migrate, session_factory
 from ml.store.models import Snapshot, SnapshotEmployee, SnapshotProgram, json_default
+from ml.store.packing import pack
 from ml.store.repository import utc_now
 
 CHUNK = 1_000
@@ -328,7 +329,8 @@ def _bulk_rows(session: Session, snapshot_id: str, employees: Iterator[EmployeeR
     places = ", ".join("?" for _ in _ALL_COLUMNS)
     sql = f"INSERT INTO snapshot_employees ({', '.join(_ALL_COLUMNS)}) VALUES ({places})"
     for chunk in _chunks(employees, BULK_CHUNK):
-        # a list of tuples: the driver's executemany, no per-row work in SQLAlchemy
+        # a list of tuples: the driver's executemany, no per-row work in SQLAlchemy; the large
+        # values packed as the column types pack them on SQLite (models.PackedJSONText)
         connection.exec_driver_sql(
             sql,
             [
@@ -336,10 +338,10 @@ def _bulk_rows(session: Session, snapshot_id: str, employees: Iterator[EmployeeR
                     snapshot_id,
                     e.employee_id,
                     e.unit_id,
-                    dump(e.profile),
+                    pack(dump(e.profile).encode()),
                     dump(e.protected),
-                    dump(e.features),
-                    e.answer,
+                    pack(dump(e.features).encode()),
+                    None if e.answer is None else pack(e.answer),
                 )
                 for e in chunk
             ],
