@@ -3,13 +3,14 @@ NIP forms, unit filters and summaries (property tests where the inputs vary)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ml.contract.names import format_nip, full_name
-from ml.serving.directory import Directory
+from ml.contract.names import format_nip, full_name, nip_query
+from ml.serving.directory import Directory, Person
 
 
 def profile(
@@ -128,3 +129,70 @@ def test_pages_cover_every_match_once(
     units = directory.unit_list(per_page=per_page)
     assert sum(u.headcount for u in units.items) <= len(people)
     assert units.total == len({u for *_, u in people})
+
+
+def _brute_force(people: list[Person], query: str) -> list[tuple[float, Person]]:
+    """The ranking rule written the plain way: every person scored in turn."""
+    from ml.serving.directory import MIN_NIP_DIGITS, _fold
+
+    text = query.strip()
+    digits = nip_query(text) if text else None
+
+    def score(p: Person) -> float:
+        if not text:
+            return 1.0
+        if digits is not None and len(digits) >= MIN_NIP_DIGITS:
+            if p.employee_id == digits:
+                return 100.0
+            if p.employee_id.startswith(digits):
+                return 50.0
+            return 10.0 if digits in p.employee_id else 0.0
+        words = _fold(text).split()
+        total = 0.5 if p._sort.startswith(words[0]) else 0.0
+        for word in words:
+            best = max(
+                (3.0 if c == word else 2.0 if c.startswith(word) else 0.5 if word in c else 0.0
+                 for c in p._words),
+                default=0.0,
+            )  # fmt: skip
+            if best == 0:
+                return 0.0
+            total += best
+        return total
+
+    ranked = [(s, p) for p in people if (s := score(p)) > 0]
+    ranked.sort(key=lambda sp: (-sp[0], sp[1]._sort or "~", sp[1].employee_id))
+    return ranked
+
+
+ids_ = st.text(st.sampled_from("01"), min_size=4, max_size=7)
+words_ = st.sampled_from(["Budi", "Budiarti", "Sri", "Asri", "Siti", "dr.", "Ir.", "S.E.", "Agus"])
+
+
+@given(
+    st.lists(st.tuples(ids_, st.lists(words_, max_size=3), st.sampled_from(["A-U1", "B-U2"])),
+             max_size=30, unique_by=lambda t: t[0]),
+    st.sampled_from(["", "budi", "sri", "s", "budi sri", "dr. bu", "0123", "012", "1", "20",
+                     "ri ag", "  ", "0101", "1 0 1 0"]),
+    st.sampled_from([None, frozenset({"A"}), frozenset()]),
+)  # fmt: skip
+def test_search_equals_scoring_everyone_in_turn(
+    people: list[tuple[str, list[str], str]], query: str, agencies: frozenset[str] | None
+) -> None:
+    """The word index and the columns give the ranking of the plain rule, in the same order,
+    whatever the names, NIPs, query and agency scope."""
+    from ml.serving.directory import _person
+
+    rows = [profile(nip, " ".join(words) or None, unit) for nip, words, unit in people]
+    directory = Directory.from_profiles(rows)
+    persons = [_person(e, u, p) for e, u, p in rows]
+    if agencies is not None:
+        persons = [p for p in persons if p.agency_id in agencies]
+    expected = [p.employee_id for _, p in _brute_force(persons, query)]
+    found = directory.search(query, per_page=1_000, agencies=agencies)
+    assert [p.employee_id for p in found.items] == expected
+    assert found.total == len(expected)
+    for p in found.items:
+        assert p == replace(next(q for q in persons if q.employee_id == p.employee_id), _words=())
+    assert dict(directory.names) == {p.employee_id: p.full_name for p in
+                                     map(lambda r: _person(*r), rows) if p.full_name}  # fmt: skip

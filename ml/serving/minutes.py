@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -142,10 +142,11 @@ def adjustments_csv(adjustments: Sequence[AdjustmentRecord], *, history: bool = 
     return out.getvalue()
 
 
-def minutes_pdf(m: Minutes, lang: str = "id", names: dict[str, str] | None = None) -> bytes:
+def minutes_pdf(m: Minutes, lang: str = "id", names: Mapping[str, str] | None = None) -> bytes:
     """The berita acara as an A4 PDF; ``names`` shows employees by name where known."""
     lang = lang if lang in WORDS else "id"
-    w, t, names = WORDS[lang], Translator(lang), names or {}
+    w, t = WORDS[lang], Translator(lang)
+    names = {} if names is None else names
     styles = getSampleStyleSheet()
     cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=8.5, leading=10.5)
     head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")

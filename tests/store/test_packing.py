@@ -86,4 +86,3 @@ def test_a_store_written_before_packing_still_serves(engine: Engine, clock: Cloc
     assert snapshots.employee(info.snapshot_id, "E9") == old
     assert snapshots.answer(info.snapshot_id, "E9") == old.answer
     assert MAGIC not in old.answer  # type: ignore[operator]
-

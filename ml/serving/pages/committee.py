@@ -5,6 +5,7 @@ findings per unit, apart from the fairness flags (``/keadilan/kurva``). The comm
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -281,7 +282,7 @@ def _minutes(request: Request, session_id: str) -> Any:
         raise PageProblem(404, "error.not_found", detail=session_id) from None
 
 
-def _names(request: Request) -> dict[str, str]:
+def _names(request: Request) -> Mapping[str, str]:
     from ml.serving.pages.fairness import _names as names
 
     return names(request)

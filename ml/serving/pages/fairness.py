@@ -4,6 +4,7 @@ evidence and trail, and the review form that appends to the trail."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -369,7 +370,7 @@ def _flag(
     )
 
 
-def _names(request: Request) -> dict[str, str]:
+def _names(request: Request) -> Mapping[str, str]:
     served = state_of(request).served()
     if served is None:
         return {}

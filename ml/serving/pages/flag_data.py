@@ -5,6 +5,7 @@ run's ``appraisal_residuals.csv``), the rater beside the other raters of the age
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +82,7 @@ def _number(value: object) -> float | None:
 
 
 def ratings_behind(
-    residuals: pd.DataFrame | None, flag: FlagView, names: dict[str, str]
+    residuals: pd.DataFrame | None, flag: FlagView, names: Mapping[str, str]
 ) -> Behind | None:
     """The appraisals a flag rests on: a rater's ratings, one person's rating of a period, or
     the ratings of a unit and period; most surprising (largest |residual|) first."""
