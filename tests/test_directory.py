@@ -196,3 +196,39 @@ def test_search_equals_scoring_everyone_in_turn(
         assert p == replace(next(q for q in persons if q.employee_id == p.employee_id), _words=())
     assert dict(directory.names) == {p.employee_id: p.full_name for p in
                                      map(lambda r: _person(*r), rows) if p.full_name}  # fmt: skip
+
+
+@given(
+    st.lists(st.tuples(ids_, st.lists(words_, max_size=3), st.sampled_from(["A-U1", "B-U2"])),
+             max_size=30, unique_by=lambda t: t[0]),
+    st.sampled_from(["", "budi", "sri rah", "0101", "dr."]),
+)  # fmt: skip
+def test_the_stored_body_gives_the_same_directory(
+    people: list[tuple[str, list[str], str]], query: str
+) -> None:
+    """What `talenta score` stores with the snapshot reads back as the directory the profiles
+    give: the same people, order, units and names."""
+    from ml.serving.directory import DirectoryColumns
+
+    rows = [profile(nip, " ".join(words) or None, unit, "Seksi " + unit)
+            for nip, words, unit in people]  # fmt: skip
+    columns = DirectoryColumns()
+    for row in rows:
+        columns.add(*row)
+    stored = Directory.from_body(columns.body())
+    direct = Directory.from_profiles(rows)
+    assert stored.search(query, per_page=100) == direct.search(query, per_page=100)
+    assert stored.units == direct.units
+    assert dict(stored.names) == dict(direct.names)
+    assert stored.unit_list("seksi", sort="name") == direct.unit_list("seksi", sort="name")
+
+
+def test_a_body_is_small() -> None:
+    """About a hundred bytes a person or less: 4.3 million fit in a few hundred MB."""
+    from ml.serving.directory import DirectoryColumns
+
+    columns = DirectoryColumns()
+    for i in range(2_000):
+        columns.add(*profile(f"19850312201001{i:04d}", f"Nama Pegawai {i}", f"BKN-U{i % 40}",
+                             f"Seksi {i % 40}", gaps=(1, 0)))  # fmt: skip
+    assert len(columns.body()) < 2_000 * 100

@@ -24,6 +24,7 @@ from ml.recommend.effects import estimate_program_effects
 from ml.recommend.explain import NeedExplainer
 from ml.recommend.rank import program_records, recently_completed
 from ml.recommend.unit import known_before
+from ml.serving.directory import DirectoryColumns
 from ml.store.snapshots import EmployeeRecord, SnapshotInfo, Snapshots, as_stored
 from ml.training.score import require_tables
 
@@ -130,6 +131,7 @@ def store_snapshot(
         employees,
         built.programs,
         model=None if model is None else (model.name, model.version),
+        directory=DirectoryColumns(),  # the search directory, collected as the rows go by
     )
     return StoredSnapshot(info, built)
 

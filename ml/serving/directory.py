@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
+import pyarrow as pa
 
 from ml.contract.names import format_nip, nip_query
 
@@ -73,45 +74,83 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.per_page))
 
 
+class DirectoryColumns:
+    """What a search and the unit list read about each employee, collected one profile at a
+    time (``talenta score`` does it as the snapshot is written, and the store keeps the
+    :meth:`body`; the API otherwise collects it from the stored profiles)."""
+
+    TEXT = ("employee_id", "nip", "full_name", "sort_name", "unit_id", "unit_name",
+            "position_id", "position_name", "agency_id")  # fmt: skip
+    NUMBERS = ("gaps", "jp_short")
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {c: [] for c in (*self.TEXT, *self.NUMBERS)}
+
+    def add(self, employee_id: str, unit_id: str | None, profile: Mapping[str, Any]) -> None:
+        p = _person(employee_id, unit_id, profile)
+        values = {
+            **p.public(),
+            # the official NIP form is the id's own almost always: kept only where not
+            "nip": None if p.nip == format_nip(employee_id) else p.nip,
+            "sort_name": p._sort,
+        }
+        for name, column in self.columns.items():
+            column.append(values[name])
+
+    def body(self) -> bytes:
+        """The columns as an Arrow IPC stream, zstd-compressed (about 60 bytes a person)."""
+        table = pa.table(
+            {
+                **{c: pa.array(self.columns[c], pa.string()) for c in self.TEXT},
+                **{c: pa.array(self.columns[c], pa.int64()) for c in self.NUMBERS},
+            }
+        )
+        sink = pa.BufferOutputStream()
+        options = pa.ipc.IpcWriteOptions(compression="zstd")
+        with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+            writer.write_table(table)
+        return bytes(sink.getvalue().to_pybytes())
+
+    @classmethod
+    def from_body(cls, body: bytes) -> DirectoryColumns:
+        table = pa.ipc.open_stream(pa.py_buffer(body)).read_all()
+        columns = cls()
+        columns.columns = {name: table.column(name).to_pylist() for name in columns.columns}
+        return columns
+
+
 class Directory:
     """The people and units of one snapshot."""
 
-    def __init__(self, people: Iterable[Person]) -> None:
-        ids: list[str] = []
-        nips: dict[str, str] = {}
-        full: list[str | None] = []
-        sort: list[str] = []
-        places: list[tuple[str | None, ...]] = []
-        gaps: list[int] = []
-        short: list[int] = []
-        words: list[tuple[str, ...]] = []
+    def __init__(self, columns: DirectoryColumns) -> None:
+        c = columns.columns
+        n = len(c["employee_id"])
+        order = sorted(range(n), key=c["employee_id"].__getitem__)  # by id: found by bisection
+        if order == list(range(n)):
+            c = dict(c)
+        else:
+            c = {name: [column[i] for i in order] for name, column in c.items()}
+        ids: list[str] = c["employee_id"]
+        self._ids = ids
+        self._nips = {e: nip for e, nip in zip(ids, c["nip"], strict=True) if nip is not None}
+        self._full: list[str | None] = c["full_name"]
+        self._sort: list[str] = c["sort_name"]
         same: dict[Any, Any] = {}  # one object per distinct place: units repeat a lot
-        for p in people:  # one at a time: no list of Person objects is ever held
-            ids.append(p.employee_id)
-            if p.nip != format_nip(p.employee_id):  # rarely: keep the profile's own form
-                nips[p.employee_id] = p.nip
-            full.append(p.full_name)
-            sort.append(p._sort)
-            place = (p.unit_id, p.unit_name, p.position_id, p.position_name, p.agency_id)
-            places.append(same.setdefault(place, place))
-            gaps.append(p.gaps)
-            short.append(p.jp_short)
-            words.append(p._words)
-        order = sorted(range(len(ids)), key=ids.__getitem__)  # by id: found by bisection
-        if order != list(range(len(ids))):
-            ids, full, sort = _take(ids, order), _take(full, order), _take(sort, order)
-            places, words = _take(places, order), _take(words, order)
-            gaps, short = _take(gaps, order), _take(short, order)
-        self._ids, self._nips, self._full, self._sort, self._place = ids, nips, full, sort, places
-        self._gaps = np.array(gaps, dtype=np.int64)
-        self._short = np.array(short, dtype=np.int64)
-        self._units_of = _Codes([p[0] for p in places])
-        self._agencies_of = _Codes([p[4] for p in places])
-        self._words = _WordIndex(words)
+        self._place = [
+            same.setdefault(place, place)
+            for place in zip(c["unit_id"], c["unit_name"], c["position_id"],
+                             c["position_name"], c["agency_id"], strict=True)
+        ]  # fmt: skip
+        self._gaps = np.array(c["gaps"], dtype=np.int64)
+        self._short = np.array(c["jp_short"], dtype=np.int64)
+        self._units_of = _Codes(c["unit_id"])
+        self._agencies_of = _Codes(c["agency_id"])
+        self._words = _WordIndex([_words(name) for name in self._full])
         # the order of equally good matches: the name without titles (nameless last), then id
-        by_name = sorted(range(len(ids)), key=lambda i: (sort[i] or "~", ids[i]))
-        self._rank = np.empty(len(ids), dtype=np.int64)
-        self._rank[by_name] = np.arange(len(ids))
+        sort = self._sort
+        by_name = sorted(range(n), key=lambda i: (sort[i] or "~", ids[i]))
+        self._rank = np.empty(n, dtype=np.int64)
+        self._rank[by_name] = np.arange(n)
         # every id in one text, so that a partial NIP is found inside ids by one C-level search
         self._id_text = "\n".join(ids)
         self._id_starts = np.cumsum([0] + [len(i) + 1 for i in ids[:-1]], dtype=np.int64)
@@ -121,8 +160,16 @@ class Directory:
         self.names: Mapping[str, str] = _Names(self)
 
     @classmethod
-    def from_profiles(cls, rows: Iterable[tuple[str, str | None, dict[str, Any]]]) -> Directory:
-        return cls(_person(employee_id, unit_id, p) for employee_id, unit_id, p in rows)
+    def from_profiles(cls, rows: Iterable[tuple[str, str | None, Mapping[str, Any]]]) -> Directory:
+        columns = DirectoryColumns()
+        for employee_id, unit_id, profile in rows:
+            columns.add(employee_id, unit_id, profile)
+        return cls(columns)
+
+    @classmethod
+    def from_body(cls, body: bytes) -> Directory:
+        """From what the store keeps with a snapshot (:meth:`DirectoryColumns.body`)."""
+        return cls(DirectoryColumns.from_body(body))
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -279,10 +326,6 @@ class Directory:
         return sorted(out, key=lambda u: u.unit_id)
 
 
-def _take(column: list[T], order: list[int]) -> list[T]:
-    return [column[i] for i in order]
-
-
 class _Codes:
     """A column of repeated strings as integer codes: a filter compares integers."""
 
@@ -350,11 +393,18 @@ class _Names(Mapping[str, str]):
 
 def _fold(text: str) -> str:
     """Lower case without accents: ``Édi`` finds ``Edi``, ``SITI`` finds ``Siti``."""
+    if text.isascii():  # most names: nothing to decompose (a few times faster)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _person(employee_id: str, unit_id: str | None, profile: dict[str, Any]) -> Person:
+def _words(full_name: str | None) -> tuple[str, ...]:
+    """The words a name is searched by (titles included), folded."""
+    return tuple(_fold(full_name or "").replace(",", " ").split())
+
+
+def _person(employee_id: str, unit_id: str | None, profile: Mapping[str, Any]) -> Person:
     full = profile.get("full_name")
     years = (profile.get("development") or {}).get("years") or []
     judged = next((y for y in reversed(years) if y.get("complete")), years[-1] if years else None)
@@ -370,7 +420,7 @@ def _person(employee_id: str, unit_id: str | None, profile: dict[str, Any]) -> P
         agency_id=profile.get("agency_id"),
         gaps=gaps,
         jp_short=int(judged["shortfall"]) if judged else 0,
-        _words=tuple(_fold(full or "").replace(",", " ").split()),
+        _words=_words(full),
         _sort=_fold(profile.get("name") or ""),
     )
 

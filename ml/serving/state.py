@@ -157,7 +157,15 @@ class ServingState:
         with self._directory_lock:
             held = self._directory
             if held is None or held[0] != served.info.snapshot_id:
-                built = Directory.from_profiles(self.snapshots.profiles(served.info.snapshot_id))
+                snapshot_id = served.info.snapshot_id
+                # stored with the snapshot by `talenta score`; a store from before 0007
+                # (or a snapshot written without one): collected from the profiles
+                body = self.snapshots.directory(snapshot_id)
+                built = (
+                    Directory.from_profiles(self.snapshots.profiles(snapshot_id))
+                    if body is None
+                    else Directory.from_body(body)
+                )
                 held = (served.info.snapshot_id, built)
                 self._directory = held
         return held[1]

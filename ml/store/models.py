@@ -282,6 +282,18 @@ class SnapshotProgram(Base):
     program: Mapped[dict[str, Any]] = mapped_column(JSONText)
 
 
+class SnapshotDirectory(Base):
+    """What a search and the unit list read about every employee of a snapshot, as one
+    compressed Arrow table (``ml.serving.directory.DirectoryColumns``; revision 0007)."""
+
+    __tablename__ = "snapshot_directories"
+
+    snapshot_id: Mapped[str] = mapped_column(
+        ForeignKey("snapshots.snapshot_id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class EndedSession(Base):
     """A page session that logged out: its cookie opens nothing any more, even a copy taken
     before. Kept until the session would have expired anyway (``SESSION_HOURS``)."""

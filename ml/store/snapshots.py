@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import Engine, bindparam, delete, func, insert, select
@@ -24,7 +24,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ml.store.database import make_engine, migrate, session_factory
-from ml.store.models import Snapshot, SnapshotEmployee, SnapshotProgram, json_default
+from ml.store.models import (
+    Snapshot,
+    SnapshotDirectory,
+    SnapshotEmployee,
+    SnapshotProgram,
+    json_default,
+)
 from ml.store.packing import pack
 from ml.store.repository import utc_now
 
@@ -57,6 +63,15 @@ class EmployeeRecord:
     answer: bytes | None = None  # the precomputed recommendation answer, JSON (answer.py)
 
 
+class DirectoryBuilder(Protocol):
+    """Collects what a search reads as the employees go by (``ml.serving.directory``), so
+    that a snapshot stores its search directory without reading its profiles again."""
+
+    def add(self, employee_id: str, unit_id: str | None, profile: Mapping[str, Any]) -> None: ...
+
+    def body(self) -> bytes: ...
+
+
 class Snapshots:
     """The snapshots in the store; each method is its own transaction."""
 
@@ -83,13 +98,15 @@ class Snapshots:
         *,
         model: tuple[str, str] | None = None,
         bulk: bool = True,
+        directory: DirectoryBuilder | None = None,
     ) -> SnapshotInfo:
         """Store a new snapshot in one transaction (nothing is served until it is complete) and
         delete the snapshots older than the ``keep`` newest. ``model``: the need model (name,
         version) whose answers the records carry. ``bulk``: the employees go in by COPY on
         PostgreSQL and by the driver's executemany in large batches on SQLite; off, through
         SQLAlchemy's insert a thousand at a time (the path before; bench/snapshot_write.py
-        compares them)."""
+        compares them). ``directory``: given every employee as written, its body is stored
+        with the snapshot (``directory()`` reads it back)."""
         snapshot_id = uuid.uuid4().hex
         created = self._now()
         name, version = model if model is not None else (None, None)
@@ -107,7 +124,10 @@ class Snapshots:
             )
             session.flush()
             write = _bulk_rows if bulk else _insert_rows
-            count = write(session, snapshot_id, iter(employees))
+            rows = iter(employees) if directory is None else _tapped(employees, directory)
+            count = write(session, snapshot_id, rows)
+            if directory is not None:
+                session.add(SnapshotDirectory(snapshot_id=snapshot_id, body=directory.body()))
             if programs:
                 session.execute(
                     insert(SnapshotProgram),
@@ -123,7 +143,7 @@ class Snapshots:
                 .order_by(Snapshot.created_at.desc(), Snapshot.snapshot_id)
                 .offset(max(keep, 1))
             ).all()
-            for table in (SnapshotEmployee, SnapshotProgram, Snapshot):
+            for table in (SnapshotEmployee, SnapshotProgram, SnapshotDirectory, Snapshot):
                 if old:
                     session.execute(delete(table).where(table.snapshot_id.in_(old)))
         return SnapshotInfo(snapshot_id, as_of, created, data_dir, count, name, version)
@@ -158,6 +178,12 @@ class Snapshots:
             with self._engine.connect() as connection:
                 found = connection.execute(_ANSWER, ids).scalar()
         return None if found is None else bytes(found)
+
+    def directory(self, snapshot_id: str) -> bytes | None:
+        """The search directory stored with the snapshot (None: written without one)."""
+        with self._sessions() as session:
+            found = session.get(SnapshotDirectory, snapshot_id)
+            return None if found is None else bytes(found.body)
 
     def unit(self, snapshot_id: str, unit_id: str) -> list[EmployeeRecord]:
         """The unit's employees, by id."""
@@ -348,6 +374,14 @@ def _bulk_rows(session: Session, snapshot_id: str, employees: Iterator[EmployeeR
         )
         count += len(chunk)
     return count
+
+
+def _tapped(
+    employees: Iterable[EmployeeRecord], directory: DirectoryBuilder
+) -> Iterator[EmployeeRecord]:
+    for e in employees:
+        directory.add(e.employee_id, e.unit_id, e.profile)
+        yield e
 
 
 def _chunks(items: Iterator[EmployeeRecord], size: int) -> Iterator[list[EmployeeRecord]]:

@@ -19,10 +19,13 @@ from tests.store.factories import rater_flag
 
 TRAIL_TABLES = {"audit_runs", "flags", "flag_observations", "reviews"}
 SERVICE_TABLES = {"api_keys", "access_log", "snapshots", "snapshot_employees", "snapshot_programs"}
+DIRECTORY_TABLES = {"snapshot_directories"}  # 0007
 SESSION_TABLES = {"ended_sessions"}
 COMMITTEE_TABLES = {"committee_sessions", "session_reviews", "adjustments", "follow_ups"}
 PLAN_TABLES = {"plans", "plan_events"}
-STORE_TABLES = TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | COMMITTEE_TABLES | PLAN_TABLES
+STORE_TABLES = (
+    TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | COMMITTEE_TABLES | PLAN_TABLES | DIRECTORY_TABLES
+)
 
 
 def tables(url: str) -> set[str]:

@@ -187,3 +187,40 @@ def test_profiles_are_read_without_features_or_protected_attributes(
     ]  # fmt: skip
     assert all(p == record(e, u).profile for e, u, p in rows)
     assert all("gender" not in str(p) and "tenure_years" not in str(p) for _, _, p in rows)
+
+
+class _Collected:
+    """A stand-in for the search directory: what the store hands it, and a body."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def add(self, employee_id: str, unit_id: str | None, profile: dict[str, Any]) -> None:
+        assert profile["employee_id"] == employee_id
+        self.seen.append(employee_id)
+
+    def body(self) -> bytes:
+        return ",".join(self.seen).encode()
+
+
+def test_a_directory_is_stored_with_its_snapshot_and_pruned_with_it(
+    snapshots: Snapshots, engine: Engine
+) -> None:
+    from ml.store.models import SnapshotDirectory
+
+    collected = _Collected()
+    first = snapshots.write(AS_OF, "/d", STAFF, PROGRAMS, keep=1, directory=collected)
+    assert collected.seen == [e.employee_id for e in STAFF]  # every employee, as written
+    assert snapshots.directory(first.snapshot_id) == b"E3,E1,E2,E4,E5"
+    second = snapshots.write(AS_OF, "/d", STAFF[:2], {}, keep=1)  # written without one
+    assert snapshots.directory(second.snapshot_id) is None
+    assert snapshots.directory(first.snapshot_id) is None  # pruned with its snapshot
+    assert _count(engine, SnapshotDirectory) == 0
+
+
+def test_a_failed_write_stores_no_directory(snapshots: Snapshots, engine: Engine) -> None:
+    from ml.store.models import SnapshotDirectory
+
+    with pytest.raises(IntegrityError):
+        snapshots.write(AS_OF, "/d", [*STAFF, STAFF[0]], {}, directory=_Collected())
+    assert _count(engine, SnapshotDirectory) == 0
