@@ -12,7 +12,9 @@ Steps:
    bytes, while the answers are the demo's, which the model served computed. Reported: wall
    time, rows/s, the file's size, bytes a row, the writer's peak memory.
 2. **Directory** (``--directory``): the in-memory search directory a page or search request
-   builds once per snapshot (``Directory.from_profiles``), timed, with its process's peak.
+   builds once per snapshot: read from the body stored with the snapshot (timed, with the
+   process's peak and a few searches), and built from the stored profiles as before (on the
+   first ``--sample`` employees, scaled to all).
 3. **Serve** (``--serve``): ``bench/api.py`` on the demo home and on the national one, in
    turn, ``--rounds`` times (the machine's other load drifts; alternating pairs it), and the
    ratios national / demo of p99 and requests/s, with employees drawn at random from the whole
@@ -39,6 +41,7 @@ from typing import Any
 from _report import report
 from snapshot_write import read_snapshot, rows_of
 
+from ml.serving.directory import DirectoryColumns
 from ml.store.snapshots import Snapshots
 
 HERE = Path(__file__).resolve().parent
@@ -80,7 +83,7 @@ def build_national(home: Path, national: Path, rows: int) -> dict[str, Any]:
     started = time.perf_counter()
     info = snapshots.write(
         date.fromisoformat(str(as_of)[:10]), data_dir, rows_of(employees, rows), programs,
-        model=model,
+        model=model, directory=DirectoryColumns(),
     )  # fmt: skip
     wall = time.perf_counter() - started
     size = db.stat().st_size - before
@@ -94,8 +97,12 @@ def build_national(home: Path, national: Path, rows: int) -> dict[str, Any]:
     }
 
 
-def directory(national: Path) -> dict[str, Any]:
-    """What a page's first search costs at this size: the directory, built once per snapshot."""
+def directory(national: Path, sample: int) -> dict[str, Any]:
+    """What a worker's first search costs at this size: the directory read from the body
+    stored with the snapshot, and (on the first ``sample`` employees, scaled to all) built
+    from the stored profiles as before revision 0007."""
+    from itertools import islice
+
     from ml.serving.directory import Directory
 
     db = national / "data" / "talenta.db"
@@ -103,13 +110,31 @@ def directory(national: Path) -> dict[str, Any]:
     snapshot_id = _latest(db)[0]
     before = _peak_gib()
     started = time.perf_counter()
-    built = Directory.from_profiles(snapshots.profiles(snapshot_id))
+    body = snapshots.directory(snapshot_id)
+    if body is None:
+        sys.exit("the national snapshot was written without its directory")
+    built = Directory.from_body(body)
+    stored_s = time.perf_counter() - started
+    after = _peak_gib()
+    searches = {}
+    for query in ("budi", "sri rahayu", "1985", "19850312 2010"):
+        t = time.perf_counter()
+        found = built.search(query)
+        searches[query] = {"found": found.total, "ms": round((time.perf_counter() - t) * 1e3, 1)}
+    people = len(built)
+    del built
+    started = time.perf_counter()
+    Directory.from_profiles(islice(snapshots.profiles(snapshot_id), sample))
+    profiles_s = (time.perf_counter() - started) * people / sample
     return {
-        "people": len(built.people),
-        "units": len(built.units),
-        "build_wall_s": round(time.perf_counter() - started, 1),
+        "people": people,
+        "body_mib": round(len(body) / 1024**2, 1),
+        "from_stored_body_s": round(stored_s, 1),
         "peak_rss_gib_before": round(before, 2),
-        "peak_rss_gib_after": round(_peak_gib(), 2),
+        "peak_rss_gib_with_directory": round(after, 2),
+        "searches": searches,
+        "from_profiles_s_scaled": round(profiles_s),
+        "from_profiles_sample": sample,
     }
 
 
@@ -139,6 +164,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep a national home built before")
     parser.add_argument("--directory", action="store_true", help="time the search directory")
     parser.add_argument("--serve", action="store_true", help="bench/api.py on both homes")
+    parser.add_argument("--sample", type=int, default=200_000, help="profiles read (directory)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=6_000)
@@ -151,12 +177,13 @@ def main() -> None:
         print(json.dumps(build_national(home, national, args.rows)))
         return
     if args.stage == "directory":
-        print(json.dumps(directory(national)))
+        print(json.dumps(directory(national, args.sample)))
         return
 
     def child(stage: str) -> dict[str, Any]:
         command = [sys.executable, __file__, "--stage", stage, "--home", str(home),
-                   "--national", str(national), "--rows", str(args.rows)]  # fmt: skip
+                   "--national", str(national), "--rows", str(args.rows),
+                   "--sample", str(args.sample)]  # fmt: skip
         print(f"… {stage}", file=sys.stderr, flush=True)
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode:

@@ -24,7 +24,12 @@ SESSION_TABLES = {"ended_sessions"}
 COMMITTEE_TABLES = {"committee_sessions", "session_reviews", "adjustments", "follow_ups"}
 PLAN_TABLES = {"plans", "plan_events"}
 STORE_TABLES = (
-    TRAIL_TABLES | SERVICE_TABLES | SESSION_TABLES | COMMITTEE_TABLES | PLAN_TABLES | DIRECTORY_TABLES
+    TRAIL_TABLES
+    | SERVICE_TABLES
+    | SESSION_TABLES
+    | COMMITTEE_TABLES
+    | PLAN_TABLES
+    | DIRECTORY_TABLES
 )
 
 
