@@ -440,13 +440,18 @@ def _treated_apart(rated: pd.DataFrame, differential: pd.DataFrame) -> np.ndarra
     """Rows whose rater is flagged DIFFERENTIAL for the ratee's group."""
     apart = np.zeros(len(rated), dtype=bool)
     flagged = differential[differential["flagged"].to_numpy()]
+    if flagged.empty:
+        return apart
     raters = rated["rater_id"].astype("str").to_numpy()
+    levels: dict[str, np.ndarray] = {}  # each attribute's text once, not once per level
     for label, rows in flagged.groupby("group", sort=False):
         attribute, level = str(label).split("=", 1)
         if attribute not in rated:
             continue
+        if attribute not in levels:
+            levels[attribute] = rated[attribute].astype("object").astype("str").to_numpy()
         mine = np.isin(raters, rows["rater_id"].astype("str").to_numpy())
-        apart |= mine & (rated[attribute].astype("object").astype("str").to_numpy() == level)
+        apart |= mine & (levels[attribute] == level)
     return apart
 
 

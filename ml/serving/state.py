@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 
 from ml.config import Settings
 from ml.recommend.explain import NeedExplainer
-from ml.serving.directory import Directory
+from ml.serving.directory import Directory, DirectoryColumns
 from ml.store import ReviewTrail, make_engine, migrate, session_factory
 from ml.store.keys import Keys
 from ml.store.plans import Plans
@@ -157,18 +157,23 @@ class ServingState:
         with self._directory_lock:
             held = self._directory
             if held is None or held[0] != served.info.snapshot_id:
-                snapshot_id = served.info.snapshot_id
-                # stored with the snapshot by `talenta score`; a store from before 0007
-                # (or a snapshot written without one): collected from the profiles
-                body = self.snapshots.directory(snapshot_id)
-                built = (
-                    Directory.from_profiles(self.snapshots.profiles(snapshot_id))
-                    if body is None
-                    else Directory.from_body(body)
-                )
+                built = self._read_directory(served.info.snapshot_id)
                 held = (served.info.snapshot_id, built)
                 self._directory = held
         return held[1]
+
+    def _read_directory(self, snapshot_id: str) -> Directory:
+        """Stored with the snapshot by `talenta score`. A snapshot written without one (a
+        store from before revision 0007): collected from its profiles once, and stored for
+        the other workers and later starts."""
+        body = self.snapshots.directory(snapshot_id)
+        if body is not None:
+            return Directory.from_body(body)
+        columns = DirectoryColumns()
+        for employee_id, unit_id, profile in self.snapshots.profiles(snapshot_id):
+            columns.add(employee_id, unit_id, profile)
+        self.snapshots.keep_directory(snapshot_id, columns.body())
+        return Directory(columns)
 
     def registered(self) -> list[dict[str, Any]]:
         """Both models' registered versions (metrics, aliases), read from the registry."""

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import Engine, bindparam, delete, func, insert, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ml.store.database import make_engine, migrate, session_factory
@@ -184,6 +184,19 @@ class Snapshots:
         with self._sessions() as session:
             found = session.get(SnapshotDirectory, snapshot_id)
             return None if found is None else bytes(found.body)
+
+    def keep_directory(self, snapshot_id: str, body: bytes) -> bool:
+        """Store a directory for a snapshot written without one (a store from before revision
+        0007), so that other workers and later starts read it instead of building it again.
+        False: one is stored already (another worker was first), or the snapshot is gone."""
+        try:
+            with self._sessions.begin() as session:
+                if session.get(Snapshot, snapshot_id) is None:
+                    return False
+                session.add(SnapshotDirectory(snapshot_id=snapshot_id, body=body))
+        except IntegrityError:
+            return False
+        return True
 
     def unit(self, snapshot_id: str, unit_id: str) -> list[EmployeeRecord]:
         """The unit's employees, by id."""

@@ -39,10 +39,15 @@ def test_without_a_stored_directory_the_profiles_serve(
     client: TestClient, state: ServingState, planner: dict[str, str], employee_id: str,
     home: Home, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr(state, "_directory", None)
-    monkeypatch.setattr(state.snapshots, "directory", lambda _: None)
-    assert _search(client, planner, employee_id)[0] == employee_id
-    # every employee of the snapshot is found, as from the stored body
     served = state.served()
     assert served is not None
+    stored = state.snapshots.directory(served.info.snapshot_id)
+    kept: list[bytes] = []
+    monkeypatch.setattr(state, "_directory", None)
+    monkeypatch.setattr(state.snapshots, "directory", lambda _: None)
+    monkeypatch.setattr(state.snapshots, "keep_directory", lambda _, body: kept.append(body))
+    assert _search(client, planner, employee_id)[0] == employee_id
+    # every employee of the snapshot is found, as from the stored body
     assert len(state.directory(served)) == len(home.records)
+    # and what was collected is kept for the other workers: the body `talenta score` stores
+    assert kept == [stored]

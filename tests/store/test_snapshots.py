@@ -224,3 +224,14 @@ def test_a_failed_write_stores_no_directory(snapshots: Snapshots, engine: Engine
     with pytest.raises(IntegrityError):
         snapshots.write(AS_OF, "/d", [*STAFF, STAFF[0]], {}, directory=_Collected())
     assert _count(engine, SnapshotDirectory) == 0
+
+
+def test_a_directory_is_kept_once_for_a_snapshot_written_without_one(
+    snapshots: Snapshots,
+) -> None:
+    """Workers that built a pre-0007 snapshot's directory store it; the first one wins."""
+    info = snapshots.write(AS_OF, "/d", STAFF, {})
+    assert snapshots.keep_directory(info.snapshot_id, b"first")
+    assert not snapshots.keep_directory(info.snapshot_id, b"second")
+    assert snapshots.directory(info.snapshot_id) == b"first"
+    assert not snapshots.keep_directory("no-such-snapshot", b"x")
