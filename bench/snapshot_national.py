@@ -107,7 +107,7 @@ def directory(national: Path, sample: int) -> dict[str, Any]:
     from ml.serving.directory import Directory
 
     db = national / "data" / "talenta.db"
-    snapshots = Snapshots.from_url(f"sqlite:///{db}", upgrade=False)
+    snapshots = Snapshots.from_url(f"sqlite:///{db}")  # as `talenta serve`: migrated first
     snapshot_id = _latest(db)[0]
     result: dict[str, Any] = {}
     if snapshots.directory(snapshot_id) is None:

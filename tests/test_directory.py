@@ -232,3 +232,11 @@ def test_a_body_is_small() -> None:
         columns.add(*profile(f"19850312201001{i:04d}", f"Nama Pegawai {i}", f"BKN-U{i % 40}",
                              f"Seksi {i % 40}", gaps=(1, 0)))  # fmt: skip
     assert len(columns.body()) < 2_000 * 100
+
+
+def test_a_flag_subject_is_named_by_person_or_unit() -> None:
+    assert PEOPLE.subject_name("198503122010011003/2025") == "Siti Budiarti"
+    assert PEOPLE.subject_name("198503122010011002") == "Budi Santoso"
+    assert PEOPLE.subject_name("BKN-U2/2025") == "Bidang Pengembangan Kompetensi"
+    assert PEOPLE.subject_name("197001011990031001") is None  # no name in the export
+    assert PEOPLE.subject_name("R-unknown") is None

@@ -158,6 +158,7 @@ class Directory:
         self._id_text = "\n".join(ids)
         self._id_starts = np.cumsum([0] + [len(i) + 1 for i in ids[:-1]], dtype=np.int64)
         self.units = self._summaries()
+        self._unit_index = {u.unit_id: u for u in self.units}
         self._unit_names = {u.unit_id: _fold(u.name or "") for u in self.units}
         # employee id → full name, for pages that name the people a flag or minutes are about
         self.names: Mapping[str, str] = _Names(self)
@@ -285,7 +286,17 @@ class Directory:
         return _page(units, page, per_page)
 
     def unit(self, unit_id: str) -> Unit | None:
-        return next((u for u in self.units if u.unit_id == unit_id), None)
+        return self._unit_index.get(unit_id)
+
+    def subject_name(self, subject: str) -> str | None:
+        """Whom a flag's subject (``id`` or ``id/period``) names: a person's full name, or a
+        unit's name for a unit's flag (the distribution curve); None when unknown."""
+        key = subject.split("/")[0]
+        person = self.names.get(key)
+        if person is not None:
+            return person
+        unit = self._unit_index.get(key)
+        return None if unit is None else unit.name
 
     def _matching_units(self, text: str) -> set[str]:
         exact = {u.unit_id for u in self.units if u.unit_id == text.strip()}

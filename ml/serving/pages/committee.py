@@ -5,7 +5,7 @@ findings per unit, apart from the fairness flags (``/keadilan/kurva``). The comm
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -181,6 +181,7 @@ def _session(
             "family": chosen,
             "families": FAMILIES,
             "group_words": group_words,
+            "who": _who(request),
             "decisions": [d.value for d in Decision],
             "saved": saved,
             "error": error,
@@ -280,6 +281,15 @@ def _minutes(request: Request, session_id: str) -> Any:
         return committee_service.minutes_of(state_of(request), session_id)
     except service.NotFound:
         raise PageProblem(404, "error.not_found", detail=session_id) from None
+
+
+def _who(request: Request) -> Callable[[str], str | None]:
+    """A flag subject's name (person or unit), for the session's tables."""
+    state = state_of(request)
+    served = state.served()
+    if served is None:
+        return lambda _: None
+    return state.directory(served).subject_name
 
 
 def _names(request: Request) -> Mapping[str, str]:

@@ -331,10 +331,11 @@ def _flag(
     fallback = settings.processed_dir / "audit"
     residuals = flag_data.table(state, settings.home, fallback, flag_data.RESIDUALS)
     names = _names(request)
-    # the person the flag is about, by name where the directory knows them (a rater is a
-    # superior: an employee too, when the export includes them; a score's subject is
-    # "employee/period")
-    subject_name = names.get(flag.subject.split("/")[0])
+    # whom the flag is about, by name where the directory knows them: a person (a rater is a
+    # superior, an employee too when the export includes them; a score's subject is
+    # "employee/period") or a unit (a curve flag)
+    served = state.served()
+    subject_name = None if served is None else state.directory(served).subject_name(flag.subject)
     behind = flag_data.ratings_behind(residuals, flag, names)
     raters = flag_data.table(state, settings.home, fallback, flag_data.RATERS)
     peers = flag_data.peers(raters, residuals, flag)

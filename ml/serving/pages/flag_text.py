@@ -159,9 +159,9 @@ def _unresolved(flag: FlagLike, lang: str) -> str:
 
 
 def paragraph(flag: FlagLike, lang: str = "id", name: str | None = None) -> str:
-    """The flag in plain words, in ``lang`` (``id`` or ``en``); ``name``: the person the flag
-    is about (a rater, or a rated employee), shown before the NIP where the directory knows
-    them."""
+    """The flag in plain words, in ``lang`` (``id`` or ``en``); ``name``: whom the flag is
+    about (a rater, a rated employee, or a unit for a curve flag), shown before the NIP or unit
+    code where the directory knows them."""
     lang = lang if lang in ("id", "en") else "id"
     who = f"{name} ({flag.subject})" if name else flag.subject
     evidence = flag.evidence or {}
@@ -215,7 +215,7 @@ def paragraph(flag: FlagLike, lang: str = "id", name: str | None = None) -> str:
     if flag.family == "PREDIKAT":
         return _predikat(flag, lang)
     if flag.family == "DISTRIBUTION":
-        return _curve(flag, lang, n)
+        return _curve(flag, lang, n, name)
     return flag.subject
 
 
@@ -318,8 +318,9 @@ def _predikat(flag: FlagLike, lang: str) -> str:
     )
 
 
-def _curve(flag: FlagLike, lang: str, n: str) -> str:
+def _curve(flag: FlagLike, lang: str, n: str, name: str | None = None) -> str:
     unit, _, period = flag.subject.partition("/")
+    unit = f"{name} ({unit})" if name else unit
     evidence = flag.evidence or {}
     count, allowed = _count(evidence.get("count"), lang), _count(evidence.get("allowed"), lang)
     if lang == "id":

@@ -143,3 +143,13 @@ def test_an_unresolved_lean_does_not_claim_towards_whom() -> None:
     assert "Belum dapat dipastikan" not in paragraph(severe)
     assert "cannot be told" in paragraph(unresolved, "en")
     assert english_in(f"<p>{paragraph(unresolved)}</p>") == set()
+
+
+def test_a_curve_flag_names_its_unit() -> None:
+    flag = Flag("DISTRIBUTION", "CURVE", "KUPANG-U17/2025", n=12,
+                evidence={"count": 9, "allowed": 4})  # fmt: skip
+    named = paragraph(flag, "id", "Bidang Mutasi dan Promosi")
+    assert named.startswith(
+        "Sebaran predikat unit Bidang Mutasi dan Promosi (KUPANG-U17) periode 2025 (12 pegawai)"
+    )
+    assert paragraph(flag).startswith("Sebaran predikat unit KUPANG-U17 periode 2025")
