@@ -20,7 +20,7 @@ from typing import Any
 from _report import report
 
 from ml.contract.names import format_nip, full_name
-from ml.serving.directory import Directory
+from ml.pipelines.directory import Directory
 from ml.synth import SynthConfig, generate_workforce
 
 QUERIES = ("siti", "budi san", "dr.", "1985", "19850312 2010", "rahmat hidayat", "s.pd")

@@ -41,7 +41,7 @@ from typing import Any
 from _report import report
 from snapshot_write import read_snapshot, rows_of
 
-from ml.serving.directory import DirectoryColumns
+from ml.pipelines.directory import DirectoryColumns
 from ml.store.snapshots import Snapshots
 
 HERE = Path(__file__).resolve().parent
@@ -104,7 +104,7 @@ def directory(national: Path, sample: int) -> dict[str, Any]:
     kept; otherwise on the first ``sample`` employees, scaled to all)."""
     from itertools import islice
 
-    from ml.serving.directory import Directory
+    from ml.pipelines.directory import Directory
 
     db = national / "data" / "talenta.db"
     snapshots = Snapshots.from_url(f"sqlite:///{db}")  # as `talenta serve`: migrated first

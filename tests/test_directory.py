@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ml.contract.names import format_nip, full_name, nip_query
-from ml.serving.directory import Directory, Person
+from ml.pipelines.directory import Directory, Person
 
 
 def profile(
@@ -133,7 +133,7 @@ def test_pages_cover_every_match_once(
 
 def _brute_force(people: list[Person], query: str) -> list[tuple[float, Person]]:
     """The ranking rule written the plain way: every person scored in turn."""
-    from ml.serving.directory import MIN_NIP_DIGITS, _fold
+    from ml.pipelines.directory import MIN_NIP_DIGITS, _fold
 
     text = query.strip()
     digits = nip_query(text) if text else None
@@ -181,7 +181,7 @@ def test_search_equals_scoring_everyone_in_turn(
 ) -> None:
     """The word index and the columns give the ranking of the plain rule, in the same order,
     whatever the names, NIPs, query and agency scope."""
-    from ml.serving.directory import _person
+    from ml.pipelines.directory import _person
 
     rows = [profile(nip, " ".join(words) or None, unit) for nip, words, unit in people]
     directory = Directory.from_profiles(rows)
@@ -208,7 +208,7 @@ def test_the_stored_body_gives_the_same_directory(
 ) -> None:
     """What `talenta score` stores with the snapshot reads back as the directory the profiles
     give: the same people, order, units and names."""
-    from ml.serving.directory import DirectoryColumns
+    from ml.pipelines.directory import DirectoryColumns
 
     rows = [profile(nip, " ".join(words) or None, unit, "Seksi " + unit)
             for nip, words, unit in people]  # fmt: skip
@@ -225,7 +225,7 @@ def test_the_stored_body_gives_the_same_directory(
 
 def test_a_body_is_small() -> None:
     """About a hundred bytes a person or less: 4.3 million fit in a few hundred MB."""
-    from ml.serving.directory import DirectoryColumns
+    from ml.pipelines.directory import DirectoryColumns
 
     columns = DirectoryColumns()
     for i in range(2_000):

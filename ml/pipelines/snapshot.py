@@ -18,13 +18,13 @@ from ml.features import build_features
 from ml.features.pipeline import FeatureSet
 from ml.features.point_in_time import Tables
 from ml.features.profile import employee_profiles, json_value
+from ml.pipelines.directory import DirectoryColumns
 from ml.recommend import answer
 from ml.recommend.answer import precompute_explanations
 from ml.recommend.effects import estimate_program_effects
 from ml.recommend.explain import NeedExplainer
 from ml.recommend.rank import program_records, recently_completed
 from ml.recommend.unit import known_before
-from ml.serving.directory import DirectoryColumns
 from ml.store.snapshots import EmployeeRecord, SnapshotInfo, Snapshots, as_stored
 from ml.training.score import require_tables
 

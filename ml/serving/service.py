@@ -11,11 +11,11 @@ import pandas as pd
 
 from ml.fairness.coverage import COLUMNS as COVERAGE_COLUMNS
 from ml.fairness.coverage import summary_lines
+from ml.pipelines.directory import Page
 from ml.recommend import answer
 from ml.recommend.plan import PlanLimits, plan_unit
 from ml.recommend.rank import rank_for_employee
 from ml.serving import scope
-from ml.serving.directory import Page
 from ml.serving.roles import Permission, allowed
 from ml.serving.state import Loaded, Served, ServingState
 from ml.store import UnknownFlagError

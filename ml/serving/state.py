@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from ml.config import Settings
+from ml.pipelines.directory import Directory, DirectoryColumns
 from ml.recommend.explain import NeedExplainer
-from ml.serving.directory import Directory, DirectoryColumns
 from ml.store import ReviewTrail, make_engine, migrate, session_factory
 from ml.store.keys import Keys
 from ml.store.plans import Plans

@@ -284,7 +284,7 @@ class SnapshotProgram(Base):
 
 class SnapshotDirectory(Base):
     """What a search and the unit list read about every employee of a snapshot, as one
-    compressed Arrow table (``ml.serving.directory.DirectoryColumns``; revision 0007)."""
+    compressed Arrow table (``ml.pipelines.directory.DirectoryColumns``; revision 0007)."""
 
     __tablename__ = "snapshot_directories"
 

@@ -64,7 +64,7 @@ class EmployeeRecord:
 
 
 class DirectoryBuilder(Protocol):
-    """Collects what a search reads as the employees go by (``ml.serving.directory``), so
+    """Collects what a search reads as the employees go by (``ml.pipelines.directory``), so
     that a snapshot stores its search directory without reading its profiles again."""
 
     def add(self, employee_id: str, unit_id: str | None, profile: Mapping[str, Any]) -> None: ...

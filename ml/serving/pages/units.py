@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
+from ml.pipelines.directory import UNIT_SORTS, UnitSort
 from ml.recommend.money import RupiahError, parse_rupiah
 from ml.recommend.plan import PlanError, PlanLimits, rupiah
 from ml.serving import planning, scope, service
-from ml.serving.directory import UNIT_SORTS, UnitSort
 from ml.serving.pages import charts
 from ml.serving.pages.data import unit_needs
 from ml.serving.pages.i18n import Translator
