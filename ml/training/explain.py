@@ -1,9 +1,12 @@
 """Why a model scored a row as it did: exact TreeSHAP contributions of a LightGBM model and the
 few features that moved each score most, with readable labels.
 
-Contributions come from LightGBM's own ``pred_contrib`` (the path-dependent TreeSHAP of Lundberg
-et al. 2020): exact Shapley values of the trees' cover-weighted conditional expectations, in
-raw-score units (log-odds for a binary model), with the expected raw score as ``bias``.
+Contributions are the path-dependent TreeSHAP of Lundberg et al. 2020: exact Shapley values of the
+trees' cover-weighted conditional expectations, in raw-score units (log-odds for a binary model),
+with the expected raw score as ``bias``. For a model of shallow trees (the need model's are of
+depth 3) they come from :mod:`ml.training.treeshap`'s tables of decision patterns, several times
+faster than LightGBM's own ``pred_contrib`` and equal to it to rounding; otherwise from
+``pred_contrib``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ml.features.labels import FEATURE_LABELS
+from ml.training.treeshap import pattern_explainer
 
 BIAS = "bias"
 # Values are shown to people beside a reason: six significant digits hide float32 noise
@@ -60,8 +64,14 @@ def contributions(
         raise ValueError(f"chunk_rows must be positive, got {chunk_rows}")
     names = booster.feature_name()
     out = np.empty((len(X), len(names) + 1), dtype=np.float64)
+    # the pattern tables where the trees are shallow and X has the model's columns; a frame
+    # whose columns are out of order goes to LightGBM, whose validate_features refuses it
+    patterns = pattern_explainer(booster) if list(map(str, X.columns)) == names else None
     for start in range(0, len(X), chunk_rows):
         chunk = X.iloc[start : start + chunk_rows]
+        if patterns is not None:
+            out[start : start + len(chunk)] = patterns.contributions(chunk)
+            continue
         # validate_features: a frame whose columns are out of order would be explained silently
         # wrong, since LightGBM reads columns by position
         out[start : start + len(chunk)] = booster.predict(
