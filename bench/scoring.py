@@ -15,7 +15,9 @@ booster and measures:
   best of 3, the design-matrix DataFrame included as scoring passes it;
 - explain rows/s: ``pred_contrib`` on up to ``--explain-rows`` of those rows, best of 2 (of up
   to 5 for models quick enough); the largest models explain only as many rows as take about
-  ``--explain-seconds`` per pass.
+  ``--explain-seconds`` per pass;
+- pattern explain rows/s: the same rows by :mod:`ml.training.treeshap`'s decision-pattern tables
+  (what batch scoring uses for shallow trees), and its ratio to ``pred_contrib`` in the same run.
 
 The baseline, measured in the same run, is the issue's reference model, 200 trees of 31 leaves:
 every speed is also given as a ratio to it. The picked point is the one with the cheapest
@@ -48,6 +50,7 @@ from ml.training.dataset import label_dates, split_examples
 from ml.training.design import Design
 from ml.training.metrics import binary_scores
 from ml.training.need import TrainingNeedClassifier
+from ml.training.treeshap import PatternTreeShap
 
 NATIONAL_EMPLOYEES = 4_300_000
 TOP_NEEDS = 3  # competencies explained per employee
@@ -162,6 +165,15 @@ def measure(
     n_explain = int(min(args.explain_rows, max(probe, probe_rate * args.explain_seconds)))
     explain_s = best_time(explain(predict_rows.iloc[:n_explain]), 2, args.explain_seconds)
 
+    # the same rows by ml.training.treeshap's pattern tables, where the trees are shallow enough
+    patterns = PatternTreeShap.of(booster)
+    pattern_s = (
+        best_time(
+            lambda: patterns.contributions(predict_rows.iloc[:n_explain], threads=args.threads), 2
+        )
+        if patterns is not None
+        else None
+    )
     depths = leaf_depths(booster)
     return {
         "trees": trees,
@@ -176,6 +188,8 @@ def measure(
         "explain_rows_per_s": round(n_explain / explain_s),
         "explain_ms_per_row": round(1000 * explain_s / n_explain, 3),
         "explain_rows_timed": n_explain,
+        "pattern_explain_rows_per_s": round(n_explain / pattern_s) if pattern_s else None,
+        "pattern_vs_pred_contrib": round(explain_s / pattern_s, 1) if pattern_s else None,
     }
 
 
@@ -211,7 +225,8 @@ def main() -> None:
         p = points[-1]
         print(
             f"{name(p)}: AUC {p['test_auc']}, predict {p['predict_rows_per_s']:,}/s, "
-            f"explain {p['explain_rows_per_s']:,}/s",
+            f"explain {p['explain_rows_per_s']:,}/s, by patterns "
+            f"{p['pattern_explain_rows_per_s'] or '—'}/s",
             flush=True,
         )
     reference = next(p for p in points if (p["trees"], p["leaves"], p["max_depth"]) == REFERENCE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -322,3 +323,27 @@ def test_switching_format_replaces_the_files(tmp_path: Path) -> None:
     write_workforce(workforce, tmp_path, "parquet")
     report = validate_directory(tmp_path)
     assert report.ok and not list(tmp_path.glob("*.csv"))
+
+
+def test_typed_parquet_dates_are_read_as_their_iso_text_would_be() -> None:
+    """A Parquet date column is typed already: kept as it is, with the text path's rules (a
+    time of day, a year outside 1900–2199 or out of pandas' range are violations; NaT is
+    missing), in any unit and with a time zone."""
+    from ml.contract.tables import parse_column
+
+    stamps = [
+        "2024-03-01", "2024-03-01 08:30", "1850-01-01", "2250-06-30", None, "2199-12-31",
+        "1900-01-01",
+    ]  # fmt: skip
+    text = pd.Series([s if s is None or " " not in s else s.replace(" ", "T") for s in stamps])
+    expected, expected_bad = parse_column(text, "date")
+    for unit in ("ms", "us", "s"):
+        typed = pd.to_datetime(pd.Series(stamps), format="ISO8601").astype(f"datetime64[{unit}]")
+        got, bad = parse_column(typed, "date")
+        pd.testing.assert_series_equal(got, expected)
+        assert [i for i, _ in bad] == [i for i, _ in expected_bad] == [1, 2, 3]
+        zoned, bad = parse_column(typed.dt.tz_localize("Asia/Jakarta"), "date")
+        pd.testing.assert_series_equal(zoned, expected)
+    far = pd.Series(np.array(["9999-12-31", "2020-01-01"], dtype="datetime64[ms]"))
+    got, bad = parse_column(far, "date")
+    assert [i for i, _ in bad] == [0] and got.iloc[1] == pd.Timestamp("2020-01-01")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.features.keys import DAYS_PER_MONTH, Keys, group_slope
+from ml.features.keys import DAYS_PER_MONTH, Keys, group_slope, text_of
 
 # Measurement error (standard deviation, in levels) assumed for each method: an assessment centre
 # observes a competency through several exercises and trained assessors, 360° input and other
@@ -38,14 +38,17 @@ def assessment_features(assessments: pd.DataFrame, keys: Keys, as_of: pd.Timesta
         1, "D"
     )
     pair, level = pair[ok], assessments["level"].to_numpy(float)[ok]
-    method = assessments["method"].to_numpy()[ok] if len(pair) else np.empty(0, dtype=object)
+    # methods as codes into their few distinct values: millions of rows move integers, and each
+    # method's error is looked up once
+    methods = pd.Categorical(assessments["method"])
+    method = methods.codes[ok]
     order = np.lexsort((day, pair))
     pair, day, level, method = pair[order], day[order], level[order], method[order]
     starts = np.flatnonzero(np.append(True, pair[1:] != pair[:-1]))[: len(pair)]  # runs of a pair
     ends = np.append(starts[1:], len(pair))[: len(starts)] - 1
     run = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(pair))))
-    error_sd = pd.Series(method, dtype="object").map(METHOD_ERROR_SD).to_numpy(float)
-    error_sd = np.where(np.isnan(error_sd), UNKNOWN_METHOD_ERROR_SD, error_sd)
+    per_method = [METHOD_ERROR_SD.get(m, UNKNOWN_METHOD_ERROR_SD) for m in methods.categories]
+    error_sd = np.append(per_method, UNKNOWN_METHOD_ERROR_SD)[method]  # code −1: no method
     weight = np.exp(day / 365.25 / DECAY_YEARS) / (error_sd**2 + ROUNDING_VARIANCE)
     weight_sum = np.add.reduceat(weight, starts) if len(starts) else np.empty(0)
     weighted = np.add.reduceat(weight * level, starts) if len(starts) else np.empty(0)
@@ -55,7 +58,7 @@ def assessment_features(assessments: pd.DataFrame, keys: Keys, as_of: pd.Timesta
             "last_assessed_on": as_of.to_datetime64()
             + (day[ends] * 86400).astype("timedelta64[s]"),
             "assessment_age_months": -day[ends] / DAYS_PER_MONTH,
-            "last_method": pd.array(method[ends], dtype="str"),
+            "last_method": text_of(list(methods.categories.astype(str)), method[ends]),
             "n_assessments": (ends - starts + 1).astype("int64"),
             "level_trend_per_year": group_slope(run, day / 365.25, level, len(starts)),
             "level_estimate": weighted / np.where(weight_sum > 0, weight_sum, 1.0),

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ml.contract.schemas import TABLES
 from ml.contract.tables import find_table, parse_column  # the same typing as the pandas engine
@@ -140,11 +143,20 @@ def _combine(results: list[FeatureSet]) -> FeatureSet:
     employees = employees[wide_column_order(list(employees.columns), columns)]
     counts = [c for c in employees.columns if c.startswith("n_")]
     employees[counts] = employees[counts].fillna(0).astype("int64")
-    competencies = competencies.sort_values(["employee_id", "competency_code"], kind="stable")
-    employees = employees.sort_values("employee_id", kind="stable")
+    by_competency = _sorted_order(competencies, ["employee_id", "competency_code"])
+    competencies = competencies.take(by_competency)
+    employees = employees.take(_sorted_order(employees, ["employee_id"]))
     return FeatureSet(
         competencies.reset_index(drop=True), employees.reset_index(drop=True), columns
     )
+
+
+def _sorted_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Row order by ``columns`` ascending, stable, missing last: ``sort_values``' order, sorted
+    by Arrow (several times faster on millions of strings)."""
+    table = pa.table({c: pa.array(frame[c].astype("str"), pa.string()) for c in columns})
+    keys = [(c, "ascending") for c in columns]
+    return np.asarray(pc.sort_indices(table, sort_keys=keys))  # nulls last by default
 
 
 def sorted_like_dask(features: FeatureSet) -> FeatureSet:

@@ -16,7 +16,7 @@ from ml.errors import InputError
 from ml.features.appraisals import appraisal_features
 from ml.features.assessments import ability_estimate, assessment_features, deterministic_gap
 from ml.features.employees import employee_features
-from ml.features.keys import Keys, code_of, expand, months_before
+from ml.features.keys import Keys, code_of, expand, months_before, text_of
 from ml.features.point_in_time import DATED, Tables, known_rows, period_end
 from ml.features.trainings import competency_training_features, employee_training_features
 from ml.scoring import BRIN_3_2023, PP_17_2020
@@ -170,13 +170,12 @@ def _competency_rows(
     order = np.lexsort((code, link_position))
     emp, link = expand(code_of(roster["position_id"], positions), link_position[order])
     code = code[order][link]
-    names = np.asarray(keys.codes.to_pylist(), dtype=object)
-    groups = np.array([competency_group_of(c).value for c in names], dtype=object)
+    groups = [competency_group_of(c).value for c in keys.codes.to_pylist()]
     out = pd.DataFrame(
         {
             "employee_id": roster["employee_id"].take(emp).reset_index(drop=True),
-            "competency_code": pd.Series(names[code], dtype="str"),
-            "competency_group": pd.Series(groups[code], dtype="str"),
+            "competency_code": text_of(keys.codes, code),
+            "competency_group": text_of(groups, code),
             "required_level": requirements["required_level"].to_numpy(FLOAT)[order][link],
             "emp": emp,
         }

@@ -24,7 +24,12 @@ DATED = ("competency_assessments", "appraisals", "trainings")
 
 def period_end(period: pd.Series) -> pd.Series:
     """The last day of each appraisal period (``YYYY`` or ``YYYY-MM``)."""
-    values = np.asarray(period, dtype=object)  # plain or categorical text
+    if isinstance(period.dtype, pd.CategoricalDtype):
+        # each of the few periods once, then spread by the integer codes (code −1: missing)
+        ends = period_end(pd.Series(period.cat.categories.astype(str))).to_numpy()
+        spread = np.append(ends, np.datetime64("NaT", "ns"))[period.cat.codes.to_numpy()]
+        return pd.Series(spread, index=period.index, dtype="datetime64[ns]")
+    values = np.asarray(period, dtype=object)  # plain text
     text = pd.Series(pd.unique(values[pd.notna(values)]), dtype="str")
     yearly = text.str.len() == 4
     first = pd.to_datetime(text.where(~yearly, text + "-12") + "-01", format="%Y-%m-%d")

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ml.contract.names import NAME_COLUMNS
 from ml.contract.protected import NEVER_MODEL_INPUTS
@@ -76,9 +78,12 @@ class Design:
             except (TypeError, ValueError) as e:
                 raise DesignError(f"column {name!r} must be numeric: {e}") from None
         for name, levels in self.categorical.items():
-            values = frame[name].astype("str")
-            known = values.where(values.isin(levels))  # unseen → missing, explicitly
-            data[name] = pd.Categorical(known, categories=list(levels))
+            # each value's position among the levels, found by Arrow's hash lookup in one pass;
+            # unseen → missing, explicitly
+            text = pa.array(frame[name].astype("str"), type=pa.string())
+            found = pc.index_in(text, value_set=pa.array(levels, type=pa.string()))
+            codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
+            data[name] = pd.Categorical.from_codes(codes, categories=list(levels))
         return pd.DataFrame(data, index=frame.index)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,6 +29,7 @@ DataFrame are coded with the categories the model was trained with, as LightGBM 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import factorial
@@ -62,6 +63,7 @@ class _Tree:
     features: np.ndarray  # the distinct features the tree splits on
     table: np.ndarray  # (len(features), 2**len(splits)): contribution per feature and pattern
     expected: float  # the tree's expected value (its share of the bias)
+    leaf: np.ndarray  # (2**len(splits),): the value of the leaf each pattern reaches
 
 
 class PatternTreeShap:
@@ -83,7 +85,7 @@ class PatternTreeShap:
     @classmethod
     def of(cls, booster: lightgbm.Booster) -> PatternTreeShap | None:
         model = booster.dump_model()
-        if model.get("num_tree_per_iteration", 1) != 1:
+        if model.get("num_tree_per_iteration", 1) != 1 or model.get("average_output"):
             return None
         trees = []
         for info in model["tree_info"]:
@@ -122,33 +124,63 @@ class PatternTreeShap:
         Rows are explained in blocks small enough for the CPU cache, ``threads`` blocks at a
         time (NumPy releases the GIL inside each operation)."""
         by_feature = self.matrix(X)  # one contiguous row per feature: the lookups read along it
-        n = by_feature.shape[1]
-        out = np.zeros((len(self.feature_names) + 1, n))
+        out = np.zeros((len(self.feature_names) + 1, by_feature.shape[1]))
         out[-1] = self.bias
-        blocks = [(start, min(start + _BLOCK, n)) for start in range(0, n, _BLOCK)]
-        if threads > 1 and len(blocks) > 1:
-            with ThreadPoolExecutor(threads) as pool:
-                list(pool.map(lambda b: self._block(by_feature, out, *b), blocks))
-        else:
-            for block in blocks:
-                self._block(by_feature, out, *block)
-        return out.T
 
-    def _block(self, by_feature: np.ndarray, out: np.ndarray, start: int, stop: int) -> None:
-        values = by_feature[:, start:stop]
-        sums = out[:, start:stop]
-        missing: dict[int, np.ndarray | None] = {}
-        pattern = np.empty(stop - start, dtype=np.int32)
-        for tree in self.trees:
-            pattern[:] = 0
-            for bit, split in enumerate(tree.splits):
-                if split.feature not in missing:
-                    nan = np.isnan(values[split.feature])
-                    missing[split.feature] = nan if nan.any() else None
-                left = _goes_left(split, values[split.feature], missing[split.feature])
-                pattern |= left.view(np.uint8).astype(np.int32) << bit
+        def explain(values: np.ndarray, sums: np.ndarray, tree: _Tree, pattern: np.ndarray) -> None:
             for row, feature in zip(tree.table, tree.features, strict=True):
                 sums[feature] += row.take(pattern)
+
+        self._by_blocks(by_feature, out, explain, threads)
+        return out.T
+
+    def raw_score(self, X: pd.DataFrame, *, threads: int = 2) -> np.ndarray:
+        """The model's raw score of each row: each tree's leaf value added in tree order from
+        0.0, as LightGBM's ``predict(raw_score=True)`` adds them, hence the same numbers to the
+        last bit (tested)."""
+        by_feature = self.matrix(X)
+        out = np.zeros((1, by_feature.shape[1]))
+
+        def predict(values: np.ndarray, sums: np.ndarray, tree: _Tree, pattern: np.ndarray) -> None:
+            sums[0] += tree.leaf.take(pattern)
+
+        self._by_blocks(by_feature, out, predict, threads)
+        return out[0]
+
+    def _by_blocks(
+        self,
+        by_feature: np.ndarray,
+        out: np.ndarray,
+        use: Callable[[np.ndarray, np.ndarray, _Tree, np.ndarray], None],
+        threads: int,
+    ) -> None:
+        """``use(values, sums, tree, pattern)`` for each tree on each block of rows: blocks
+        small enough for the CPU cache, ``threads`` at a time (NumPy releases the GIL inside
+        each operation); ``sums`` is the block's part of ``out``."""
+        n = by_feature.shape[1]
+        blocks = [(start, min(start + _BLOCK, n)) for start in range(0, n, _BLOCK)]
+
+        def block(bounds: tuple[int, int]) -> None:
+            start, stop = bounds
+            values, sums = by_feature[:, start:stop], out[:, start:stop]
+            missing: dict[int, np.ndarray | None] = {}
+            pattern = np.empty(stop - start, dtype=np.int32)
+            for tree in self.trees:
+                pattern[:] = 0
+                for bit, split in enumerate(tree.splits):
+                    if split.feature not in missing:
+                        nan = np.isnan(values[split.feature])
+                        missing[split.feature] = nan if nan.any() else None
+                    left = _goes_left(split, values[split.feature], missing[split.feature])
+                    pattern |= left.view(np.uint8).astype(np.int32) << bit
+                use(values, sums, tree, pattern)
+
+        if threads > 1 and len(blocks) > 1:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(block, blocks))
+        else:
+            for bounds in blocks:
+                block(bounds)
 
 
 _CACHE: weakref.WeakKeyDictionary[lightgbm.Booster, PatternTreeShap | None] = (
@@ -212,7 +244,12 @@ def _tabulate(
     slot = {int(f): k for k, f in enumerate(features)}
     table = np.zeros((len(features), len(patterns)))
     expected = 0.0
+    leaf = np.zeros(len(patterns))
     for value, path in leaves:
+        reaches = np.ones(len(patterns), dtype=bool)
+        for index, left, _ in path:
+            reaches &= went_left[:, index] == left
+        leaf[reaches] = value
         ones: dict[int, np.ndarray] = {}  # o_u per pattern
         zeros: dict[int, float] = {}  # z_u
         for index, left, fraction in path:
@@ -238,7 +275,7 @@ def _tabulate(
                 by_size = grown
             subsets = sum(w * c for w, c in zip(weight, by_size, strict=True))
             table[slot[i]] += value * (ones[i].astype(np.float64) - zeros[i]) * subsets
-    return _Tree(tuple(splits), features, table, expected)
+    return _Tree(tuple(splits), features, table, expected, leaf)
 
 
 def _goes_left(split: _Split, values: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
