@@ -442,16 +442,25 @@ def _treated_apart(rated: pd.DataFrame, differential: pd.DataFrame) -> np.ndarra
     flagged = differential[differential["flagged"].to_numpy()]
     if flagged.empty:
         return apart
-    raters = rated["rater_id"].astype("str").to_numpy()
-    levels: dict[str, np.ndarray] = {}  # each attribute's text once, not once per level
+    # Integers, not text: each rating's rater and each attribute's level as codes, found once;
+    # a group's flagged raters become a lookup table over the rater codes. (np.isin over 20
+    # million rater ids as text took minutes per group at national size.)
+    raters, rater_ids = pd.factorize(rated["rater_id"].astype("str"))
+    levels: dict[str, tuple[np.ndarray, pd.Index]] = {}
     for label, rows in flagged.groupby("group", sort=False):
         attribute, level = str(label).split("=", 1)
         if attribute not in rated:
             continue
         if attribute not in levels:
-            levels[attribute] = rated[attribute].astype("object").astype("str").to_numpy()
-        mine = np.isin(raters, rows["rater_id"].astype("str").to_numpy())
-        apart |= mine & (levels[attribute] == level)
+            levels[attribute] = pd.factorize(rated[attribute].astype("object").astype("str"))
+        codes, names = levels[attribute]
+        at = names.get_indexer([level])[0]
+        if at < 0:
+            continue  # no rating of this group here
+        mine = np.zeros(len(rater_ids) + 1, dtype=bool)  # the last slot: a rater not listed
+        found = rater_ids.get_indexer(rows["rater_id"].astype("str"))
+        mine[found[found >= 0]] = True
+        apart |= mine[raters] & (codes == at)
     return apart
 
 

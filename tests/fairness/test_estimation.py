@@ -255,3 +255,47 @@ def test_a_low_average_that_one_unjudged_group_may_carry_is_unresolved() -> None
     assert main.loc[everyone, "kind"] == "SEVERE"
     gender = flags[flags["group"] == "gender=P"].set_index("rater_id")
     assert gender.loc[apart, "kind"] == "INSUFFICIENT_DATA"  # the contrast itself: unjudged
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    raters=st.integers(1, 8),
+    rows=st.integers(1, 60),
+    seed=st.integers(0, 10_000),
+)
+def test_ratings_treated_apart_are_those_of_the_flagged_rater_and_group(
+    raters: int, rows: int, seed: int
+) -> None:
+    """The rows left out of a rater's effect: a flagged rater's ratings of the group flagged
+    for that rater, and no other (brute force over every row), with missing attribute values,
+    groups absent from the ratings and flagged raters who rated nobody here."""
+    from ml.fairness.raters import _treated_apart
+
+    rng = np.random.default_rng(seed)
+    gender = rng.choice(np.array(["L", "P", None], dtype=object), rows)
+    band = rng.choice(np.array(["<30", "30-49", "50+"], dtype=object), rows)
+    rated = pd.DataFrame(
+        {
+            "rater_id": [f"R{i}" for i in rng.integers(0, raters, rows)],
+            "gender": pd.Series(gender, dtype="object"),
+            "age_band": band,
+        }
+    )
+    groups = ["gender=P", "gender=L", "age_band=50+", "age_band=<30", "religion=X"]
+    differential = pd.DataFrame(
+        {
+            "rater_id": [f"R{i}" for i in rng.integers(0, raters + 2, 12)],
+            "group": rng.choice(groups, 12),
+            "flagged": rng.random(12) < 0.6,
+        }
+    )
+    flagged = {(r, g) for r, g, f in differential.itertuples(index=False) if f}
+    expected = [
+        any(
+            (row.rater_id, f"{attribute}={getattr(row, attribute)}") in flagged
+            for attribute in ("gender", "age_band")
+            if getattr(row, attribute) is not None
+        )
+        for row in rated.itertuples(index=False)
+    ]
+    assert _treated_apart(rated, differential).tolist() == expected
