@@ -5,9 +5,9 @@ For a shallow tree the walk is wasted work: a row's contributions from one tree 
 which way the row goes at each of the tree's splits. With ``m`` splits there are ``2**m`` such
 *patterns* (128 for the need model's trees of depth 3), so each tree's contributions are
 tabulated once per pattern, and explaining a row is: the row's pattern (``m`` comparisons), then
-one table lookup per feature the tree uses. Over the national 13 million explained rows that is
-several times faster than LightGBM's walk, with the same numbers (equal to ``pred_contrib`` to
-rounding, tested on random models with missing values and categorical splits).
+one table lookup per feature the tree uses. On a national partition that was 40 times faster
+than LightGBM's walk, with the same numbers (equal to ``pred_contrib`` to rounding, tested on
+random models with missing values and categorical splits).
 
 The table is the closed form of path-dependent TreeSHAP. For a leaf with value ``v`` whose path
 tests the distinct features ``U``: ``o_u`` is 1 when the row goes the path's way at every split
@@ -70,7 +70,8 @@ class PatternTreeShap:
     """Exact TreeSHAP contributions of a LightGBM model whose trees are all shallow.
 
     Build with :meth:`of`, which returns ``None`` for a model this method does not cover (a
-    multiclass or linear-tree model, or a tree with more than :data:`MAX_SPLITS` splits);
+    multiclass, linear-tree or averaged (random forest) model, or a tree with more than
+    :data:`MAX_SPLITS` splits);
     :func:`ml.training.explain.contributions` then uses LightGBM's own ``pred_contrib``.
     """
 
@@ -105,6 +106,12 @@ class PatternTreeShap:
         training categories (unknown or missing: NaN), in the model's column order."""
         if list(map(str, X.columns)) != self.feature_names:
             raise ValueError("the columns of X are not the model's, in its order")
+        coded = sum(isinstance(t, pd.CategoricalDtype) for t in X.dtypes)
+        if coded != len(self.pandas_categorical):  # as LightGBM refuses it
+            raise ValueError(
+                f"X has {coded} category columns where the model was trained with "
+                f"{len(self.pandas_categorical)}"
+            )
         columns = []
         categorical = iter(self.pandas_categorical)
         for name in X.columns:

@@ -132,3 +132,15 @@ def test_raw_scores_are_lightgbms_to_the_last_bit(
     np.testing.assert_array_equal(
         explainer.raw_score(X, threads=2), booster.predict(X, raw_score=True)
     )
+
+
+def test_a_category_column_given_as_text_codes_is_refused_like_lightgbm_refuses_it() -> None:
+    X = _features(500, seed=8)
+    booster = _train(X, 5, max_depth=2, num_leaves=3, min_data_per_group=5)
+    explainer = PatternTreeShap.of(booster)
+    assert explainer is not None
+    plain = X.assign(c=X["c"].cat.codes.astype(float))  # the category as numbers
+    with pytest.raises(ValueError, match="0 category columns where the model was trained with 1"):
+        explainer.contributions(plain)
+    with pytest.raises(ValueError):
+        booster.predict(plain, pred_contrib=True)
