@@ -454,11 +454,11 @@ def _treated_apart(rated: pd.DataFrame, differential: pd.DataFrame) -> np.ndarra
         if attribute not in levels:
             levels[attribute] = pd.factorize(rated[attribute].astype("object").astype("str"))
         codes, names = levels[attribute]
-        at = names.get_indexer([level])[0]
+        at = names.get_indexer(pd.Index([level]))[0]
         if at < 0:
             continue  # no rating of this group here
         mine = np.zeros(len(rater_ids) + 1, dtype=bool)  # the last slot: a rater not listed
-        found = rater_ids.get_indexer(rows["rater_id"].astype("str"))
+        found = rater_ids.get_indexer(pd.Index(rows["rater_id"].astype("str")))
         mine[found[found >= 0]] = True
         apart |= mine[raters] & (codes == at)
     return apart

@@ -26,8 +26,8 @@ def period_end(period: pd.Series) -> pd.Series:
     """The last day of each appraisal period (``YYYY`` or ``YYYY-MM``)."""
     if isinstance(period.dtype, pd.CategoricalDtype):
         # each of the few periods once, then spread by the integer codes (code −1: missing)
-        ends = period_end(pd.Series(period.cat.categories.astype(str))).to_numpy()
-        spread = np.append(ends, np.datetime64("NaT", "ns"))[period.cat.codes.to_numpy()]
+        per_period = period_end(pd.Series(period.cat.categories.astype(str))).to_numpy()
+        spread = np.append(per_period, np.datetime64("NaT", "ns"))[period.cat.codes.to_numpy()]
         return pd.Series(spread, index=period.index, dtype="datetime64[ns]")
     values = np.asarray(period, dtype=object)  # plain text
     text = pd.Series(pd.unique(values[pd.notna(values)]), dtype="str")

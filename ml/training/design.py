@@ -83,7 +83,7 @@ class Design:
             text = pa.array(frame[name].astype("str"), type=pa.string())
             found = pc.index_in(text, value_set=pa.array(levels, type=pa.string()))
             codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
-            data[name] = pd.Categorical.from_codes(codes, categories=list(levels))
+            data[name] = pd.Categorical.from_codes(codes, categories=pd.Index(levels))
         return pd.DataFrame(data, index=frame.index)
 
     def to_dict(self) -> dict[str, Any]:

@@ -106,10 +106,10 @@ class PatternTreeShap:
         training categories (unknown or missing: NaN), in the model's column order."""
         if list(map(str, X.columns)) != self.feature_names:
             raise ValueError("the columns of X are not the model's, in its order")
-        coded = sum(isinstance(t, pd.CategoricalDtype) for t in X.dtypes)
-        if coded != len(self.pandas_categorical):  # as LightGBM refuses it
+        given = sum(isinstance(t, pd.CategoricalDtype) for t in X.dtypes)
+        if given != len(self.pandas_categorical):  # as LightGBM refuses it
             raise ValueError(
-                f"X has {coded} category columns where the model was trained with "
+                f"X has {given} category columns where the model was trained with "
                 f"{len(self.pandas_categorical)}"
             )
         columns = []
