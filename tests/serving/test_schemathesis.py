@@ -170,12 +170,21 @@ def test_no_server_errors(
         ]
     statuses: list[int] = []
 
-    @BOUNDED
-    @given(case=st.one_of(strategies))
-    def run(case: schemathesis.Case) -> None:
+    def call(case: schemathesis.Case) -> None:
         response = case.call(headers=key)
         statuses.append(response.status_code)
         assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text}"
+
+    if path.endswith("/transitions"):
+        # One valid step first (a draft may always be proposed): whether the generated cases
+        # name it depends on how the derandomised draws fall, which other fixtures shift.
+        call(operation.Case(path_parameters=existing, body={"status": "proposed"},
+                            media_type="application/json"))  # fmt: skip
+
+    @BOUNDED
+    @given(case=st.one_of(strategies))
+    def run(case: schemathesis.Case) -> None:
+        call(case)
 
     run()
     # (Negative cases may break the Authorization header too: 401 is among the answers.)
