@@ -99,7 +99,7 @@ def curve_breaks(
     # One predikat per person and period (a panel rates each person several times).
     known = known.drop_duplicates(["employee_id", "period"])
     # Sizes and predikat counts of every unit and period at once (grouping the whole frame
-    # group by group took most of an hour for the nation's million unit-periods); the curve
+    # group by group took minutes for the nation's unit-periods); the curve
     # is then checked on the units large enough, from their counts alone.
     keys = ["unit_id", "period"]
     sizes = known.groupby(keys, sort=True).size()

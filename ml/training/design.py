@@ -12,14 +12,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ml.contract.names import NAME_COLUMNS
 from ml.contract.protected import NEVER_MODEL_INPUTS
 
 # Protected attributes are never model inputs (UU 27/2022): read by the fairness audit alone.
 from ml.errors import InputError
+from ml.features.keys import code_of
 
 # Keys, dates and labels of an example: not features.
 NOT_FEATURES = frozenset(
@@ -78,11 +77,8 @@ class Design:
             except (TypeError, ValueError) as e:
                 raise DesignError(f"column {name!r} must be numeric: {e}") from None
         for name, levels in self.categorical.items():
-            # each value's position among the levels, found by Arrow's hash lookup in one pass;
-            # unseen → missing, explicitly
-            text = pa.array(frame[name].astype("str"), type=pa.string())
-            found = pc.index_in(text, value_set=pa.array(levels, type=pa.string()))
-            codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
+            # each value's position among the levels (one hash lookup); unseen → missing
+            codes = code_of(frame[name], list(levels))
             data[name] = pd.Categorical.from_codes(codes, categories=pd.Index(levels))
         return pd.DataFrame(data, index=frame.index)
 
