@@ -12,12 +12,12 @@ import scipy.sparse as sp
 from scipy import stats
 
 from ml.contract import protected
+from ml.fairness.coded import UNKNOWN, Coded
 from ml.fairness.crossed import fixed_effects, indicator
 from ml.fairness.statistics import (
     Z95,
     VarianceComponents,
     bh_qvalues,
-    cluster_means,
     empirical_bayes,
     two_sided_p,
     variance_components,
@@ -76,20 +76,18 @@ def rater_effects(
     which then reads as the rater's leniency towards everyone else: a rater who rates women
     half a step lower is flagged DIFFERENTIAL, not also SEVERE for the average of both."""
     config = config or RaterAuditConfig()
-    rated = frame[frame["rater_id"].notna()]
+    rated = Coded.of(frame, "residual", _attributes_of(differential))
     if differential is not None:
-        rated = rated[~_treated_apart(rated, differential)]
-    if rated.empty:
+        apart = _treated_apart(rated, differential)
+        if apart.any():
+            rated = rated.take(~apart)
+    if not len(rated):
         return empty_flags()
-    residual, rater, ratee = rated["residual"], rated["rater_id"], rated["employee_id"]
-    components = variance_components(residual, rater, ratee)
-    codes, raters = pd.factorize(rater)
+    components = variance_components(rated.residual, rated.rater, rated.employee)
     fit = fixed_effects(
-        residual.to_numpy(float), indicator(codes, len(raters)), pd.factorize(ratee)[0],
-        components,
-    )  # fmt: skip
-    means = cluster_means(residual, rater, ratee)
-    ratees = means.clusters.reindex(raters).to_numpy()
+        rated.residual, indicator(rated.rater, len(rated.raters)), rated.employee, components
+    )
+    ratees = rated.ratees_per_rater()
     enough = ratees >= config.min_ratees
     effect = fit.effect - _typical(fit.effect, fit.se, enough)
     # Model-based standard errors widened by the misfit variance, not a sandwich (clustered by
@@ -101,9 +99,9 @@ def rater_effects(
     se = _misfit_se(effect, fit.se, enough, config.alpha, config.min_effect)
     p = np.where(enough, two_sided_p(effect / se), np.nan)
     table = _flag_table(
-        rater_id=np.asarray(raters), group=np.full(len(raters), ""),
-        n=means.n.reindex(raters).to_numpy(), ratees=ratees, effect=effect, se=se, p=p,
-        enough=enough,
+        rater_id=np.asarray(rated.raters), group=np.full(len(rated.raters), ""),
+        n=np.bincount(rated.rater, minlength=len(rated.raters)), ratees=ratees, effect=effect,
+        se=se, p=p, enough=enough,
         alpha=config.alpha, kinds=("LENIENT", "SEVERE"), min_effect=config.min_effect,
     )  # fmt: skip
     if differential is None:
@@ -114,9 +112,17 @@ def rater_effects(
     return _unresolved(table, rated, differential, components, misfit, centre)
 
 
+def _attributes_of(differential: pd.DataFrame | None) -> list[str]:
+    """The attributes a differential table's groups name ("gender=P": gender)."""
+    if differential is None or differential.empty:
+        return []
+    return [a for a in differential["group"].astype("str").str.split("=", n=1).str[0].unique()
+            if a]  # fmt: skip
+
+
 def _unresolved(
     table: pd.DataFrame,
-    rated: pd.DataFrame,
+    rated: Coded,
     differential: pd.DataFrame,
     components: VarianceComponents,
     misfit: float,
@@ -133,37 +139,28 @@ def _unresolved(
     open_pairs = differential[differential["kind"] == "INSUFFICIENT_DATA"]
     if not flagged.any() or open_pairs.empty:
         return table
-    raters = rated["rater_id"].astype("str").to_numpy()
-    residual = rated["residual"].to_numpy(float) - centre
-    employee = rated["employee_id"].astype("str").to_numpy()
-    candidates = set(table.loc[flagged, "rater_id"].astype("str"))
-    open_pairs = open_pairs[open_pairs["rater_id"].astype("str").isin(candidates)]
+    raters = table.loc[flagged, "rater_id"].astype("str")
+    open_pairs = open_pairs[open_pairs["rater_id"].astype("str").isin(set(raters))]
+    residual = rated.residual - centre
     unresolved: set[str] = set()
-    # each rater's rows and each attribute's values, once: per pair they cost a pass over
-    # every rating (quadratic at national size)
-    rows_of = pd.Series(np.arange(len(raters))).groupby(raters, sort=False).indices
-    values: dict[str, np.ndarray] = {}
-    for r in open_pairs.itertuples():
+    rows_of = rated.rows_of()  # each rater's rows, once: per pair a pass over every rating
+    found = rated.raters.get_indexer(pd.Index(open_pairs["rater_id"].astype("str"), dtype="str"))
+    for r, code in zip(open_pairs.itertuples(), found, strict=True):
         rater = str(r.rater_id)
-        if rater in unresolved:
-            continue
         attribute, level = str(r.group).split("=", 1)
-        if attribute not in rated:
+        if rater in unresolved or code < 0 or attribute not in rated.attributes:
             continue
-        if attribute not in values:
-            found = rated[attribute].astype("object").fillna("").astype("str")
-            values[attribute] = found.to_numpy()
-        mine = rows_of[rater]
-        value = values[attribute][mine]
-        known = value != ""
-        inside = value == level
-        levels = set(value[known])
+        mine = rows_of[int(code)]
+        value = rated.attributes[attribute][0][mine]
+        known = value != UNKNOWN
+        inside = value == rated.level(attribute, level)
         # Either side may be the one treated apart where the attribute has two levels (one
         # comparison stands for both); with more, each level is a comparison of its own.
-        sides = (known & ~inside, inside) if len(levels) <= 2 else (known & ~inside,)
+        two = len(np.unique(value[known])) <= 2
+        sides = (known & ~inside, inside) if two else (known & ~inside,)
         for other in sides:
             effect, se = _side_effect(
-                residual[mine][other], employee[mine][other], components, misfit
+                residual[mine][other], rated.employee[mine][other], components, misfit
             )
             if np.isfinite(effect) and abs(effect) < Z95 * se:
                 unresolved.add(rater)
@@ -215,20 +212,15 @@ def differential_functioning(
     ``residual`` names the column measured: the audit passes the residual against evidence
     independent of the ratings under audit (no consensus of the same ratings)."""
     config = config or RaterAuditConfig()
-    rated = frame[frame["rater_id"].notna()]
-    if rated.empty:
+    rated = Coded.of(frame, residual, attributes)
+    if not len(rated):
         return empty_flags()
-    components = variance_components(rated[residual], rated["rater_id"], rated["employee_id"])
-    values = {
-        a: rated[a].astype("object").fillna("").astype("str").to_numpy()
-        for a in attributes
-        if a in rated
-    }
-    first = _differential(rated, values, {}, residual, components, config)
+    components = variance_components(rated.residual, rated.rater, rated.employee)
+    first = _differential(rated, {}, components, config)
     held = _flagged_elsewhere(first)
     if not held:
         return first
-    return _differential(rated, values, held, residual, components, config)
+    return _differential(rated, held, components, config)
 
 
 def _flagged_elsewhere(table: pd.DataFrame) -> dict[str, list[tuple[str, str, str]]]:
@@ -247,29 +239,25 @@ def _flagged_elsewhere(table: pd.DataFrame) -> dict[str, list[tuple[str, str, st
 
 
 def _differential(
-    rated: pd.DataFrame,
-    values: dict[str, np.ndarray],
+    rated: Coded,
     held: dict[str, list[tuple[str, str, str]]],
-    residual: str,
     components: VarianceComponents,
     config: RaterAuditConfig,
 ) -> pd.DataFrame:
     """Every (rater, attribute level) contrast, flagged per attribute family; ``held``: the
     other attributes' rater × level columns fitted beside each attribute's contrasts."""
-    raters = rated["rater_id"].astype("str").to_numpy()
     parts = []
-    for attribute, found in values.items():
-        levels = sorted(set(found) - {""})
+    for attribute, (found, levels) in rated.attributes.items():
         if len(levels) < 2:
             continue
-        known = found != ""
-        hold = _held_columns(raters[known], {o: v[known] for o, v in values.items()},
-                             held.get(attribute, []))  # fmt: skip
+        known = rated.take(found != UNKNOWN)
+        hold = _held_columns(known, held.get(attribute, []))
+        codes = known.attributes[attribute][0]
         # Two groups: one comparison (P against L is L against P, sign flipped), not two.
         for level in levels[1:] if len(levels) == 2 else levels:
             parts.append(
                 _interaction(
-                    rated[known], found[known] == level, hold, residual, components,
+                    known, codes == known.level(attribute, level), hold, components,
                     f"{attribute}={level}", config.min_group_ratees,
                 )
             )  # fmt: skip
@@ -307,32 +295,30 @@ def _differential(
     return _one_level_each(table)
 
 
-def _held_columns(
-    raters: np.ndarray, values: dict[str, np.ndarray], held: list[tuple[str, str, str]]
-) -> list[np.ndarray]:
+def _held_columns(rated: Coded, held: list[tuple[str, str, str]]) -> list[np.ndarray]:
     """The columns held beside an attribute's contrasts, as the rows where each is 1: one
     rater's ratings of a level of another attribute, where that rater also rated people
     outside the level (else the column would repeat the rater's own). Rows, not masks over
     every rating: a national audit holds hundreds of such columns."""
     if not held:
         return []
-    rows_of = pd.Series(np.arange(len(raters))).groupby(raters, sort=False).indices
+    rows_of = rated.rows_of()
+    found = rated.raters.get_indexer(pd.Index([rater for rater, _, _ in held], dtype="str"))
     columns = []
-    for rater, other, level in held:
-        mine = rows_of.get(rater)
-        if mine is None:
+    for (_, other, level), code in zip(held, found, strict=True):
+        if code < 0:
             continue
-        inside = values[other][mine] == level
+        mine = rows_of[int(code)]
+        inside = rated.attributes[other][0][mine] == rated.level(other, level)
         if inside.any() and not inside.all():
             columns.append(mine[inside])
     return columns
 
 
 def _interaction(
-    rows: pd.DataFrame,
+    rated: Coded,
     inside: np.ndarray,
     hold: list[np.ndarray],
-    residual: str,
     components: VarianceComponents,
     label: str,
     min_ratees: int,
@@ -341,14 +327,13 @@ def _interaction(
     column per rater, one per rater who rated both sides of the group, and — fitted, not
     tested — one per entry of ``hold`` (1 on its rows: one rater's ratings of a group of
     another attribute, :func:`_held_columns`)."""
-    y = rows[residual].to_numpy(float)
-    codes, raters = pd.factorize(rows["rater_id"])
-    employee = rows["employee_id"].to_numpy()
-    tested = _both_sides(codes, len(raters), employee, inside, 1)
+    y, codes, count = rated.residual, rated.rater, len(rated.raters)
+    sides = _side_counts(rated, inside)
+    tested = sides.min(axis=1) >= 1
     both = np.flatnonzero(tested)
     if not len(both):
         return pd.DataFrame()
-    blocks = [indicator(codes, len(raters)), _rater_by(codes, tested, inside)]
+    blocks = [indicator(codes, count), _rater_by(codes, tested, inside)]
     if hold:
         where = np.concatenate(hold)
         column = np.repeat(np.arange(len(hold)), [len(h) for h in hold])
@@ -356,14 +341,14 @@ def _interaction(
             sp.csr_matrix((np.ones(len(where)), (where, column)), shape=(len(y), len(hold)))
         )
     fixed = sp.hstack(blocks).tocsr()
-    k = len(raters) + len(both)
+    del blocks
+    k = count + len(both)
     nuisance = np.arange(fixed.shape[1]) >= k
     fit = fixed_effects(
-        y, fixed, pd.factorize(rows["employee_id"])[0], components, nuisance=nuisance,
-        se_of=np.arange(len(raters), k),
-    )  # fmt: skip
-    gap = fit.effect[len(raters) : k]
-    ratees = _side_counts(codes, len(raters), employee, inside).min(axis=1)[both]
+        y, fixed, rated.employee, components, nuisance=nuisance, se_of=np.arange(count, k)
+    )
+    gap = fit.effect[count:k]
+    ratees = sides.min(axis=1)[both]
     # The reference is how the typical rater rates this group (the median rater's gap): a
     # workforce-wide gap is left to the group audit, and a mean would let the few differential
     # raters pull every other rater's difference the other way.
@@ -371,12 +356,12 @@ def _interaction(
     typical = float(np.median(gap[judged])) if judged.any() else 0.0
     return pd.DataFrame(
         {
-            "rater_id": np.asarray(raters)[both],
+            "rater_id": np.asarray(rated.raters)[both],
             "group": label,
-            "n": np.bincount(codes, minlength=len(raters))[both],
+            "n": np.bincount(codes, minlength=count)[both],
             "ratees": ratees,
             "diff": gap - typical,
-            "se": fit.se[len(raters) : k],
+            "se": fit.se[count:k],
         }
     )
 
@@ -412,21 +397,12 @@ def _typical(effect: np.ndarray, se: np.ndarray, judged: np.ndarray) -> float:
     return centre
 
 
-def _side_counts(
-    codes: np.ndarray, raters: int, employee: np.ndarray, inside: np.ndarray
-) -> np.ndarray:
+def _side_counts(rated: Coded, inside: np.ndarray) -> np.ndarray:
     """Distinct ratees per rater outside (column 0) and inside (column 1) a group."""
-    keys = pd.DataFrame({"r": codes, "e": employee, "in": inside}).drop_duplicates()
-    sides = keys.groupby(["r", "in"]).size().unstack(fill_value=0)
-    sides = sides.reindex(index=range(raters), columns=[False, True], fill_value=0)
-    return sides.to_numpy()
-
-
-def _both_sides(
-    codes: np.ndarray, raters: int, employee: np.ndarray, inside: np.ndarray, least: int
-) -> np.ndarray:
-    """Raters with at least ``least`` distinct ratees on each side of a group."""
-    return _side_counts(codes, raters, employee, inside).min(axis=1) >= least
+    key = rated.pairs(inside)
+    ratees = int(rated.employee.max()) + 1
+    side = (key // 2 // ratees) * 2 + key % 2
+    return np.bincount(side, minlength=2 * len(rated.raters)).reshape(-1, 2)
 
 
 def _rater_by(codes: np.ndarray, chosen: np.ndarray, inside: np.ndarray) -> sp.csr_matrix:
@@ -436,31 +412,23 @@ def _rater_by(codes: np.ndarray, chosen: np.ndarray, inside: np.ndarray) -> sp.c
     return indicator(np.maximum(column[codes], 0), int(chosen.sum()), rows)
 
 
-def _treated_apart(rated: pd.DataFrame, differential: pd.DataFrame) -> np.ndarray:
+def _treated_apart(rated: Coded, differential: pd.DataFrame) -> np.ndarray:
     """Rows whose rater is flagged DIFFERENTIAL for the ratee's group."""
     apart = np.zeros(len(rated), dtype=bool)
     flagged = differential[differential["flagged"].to_numpy()]
-    if flagged.empty:
-        return apart
-    # Integers, not text: each rating's rater and each attribute's level as codes, found once;
-    # a group's flagged raters become a lookup table over the rater codes. (np.isin over 20
-    # million rater ids as text took minutes per group at national size.)
-    raters, rater_ids = pd.factorize(rated["rater_id"].astype("str"))
-    levels: dict[str, tuple[np.ndarray, pd.Index]] = {}
+    # A group's flagged raters become a lookup table over the rater codes (np.isin over 20
+    # million rater ids as text took minutes per group at national size).
     for label, rows in flagged.groupby("group", sort=False):
         attribute, level = str(label).split("=", 1)
-        if attribute not in rated:
+        if attribute not in rated.attributes:
             continue
-        if attribute not in levels:
-            levels[attribute] = pd.factorize(rated[attribute].astype("object").astype("str"))
-        codes, names = levels[attribute]
-        at = names.get_indexer(pd.Index([level]))[0]
-        if at < 0:
+        at = rated.level(attribute, level)
+        if at == UNKNOWN:
             continue  # no rating of this group here
-        mine = np.zeros(len(rater_ids) + 1, dtype=bool)  # the last slot: a rater not listed
-        found = rater_ids.get_indexer(pd.Index(rows["rater_id"].astype("str")))
+        mine = np.zeros(len(rated.raters) + 1, dtype=bool)  # the last slot: a rater not listed
+        found = rated.raters.get_indexer(pd.Index(rows["rater_id"].astype("str"), dtype="str"))
         mine[found[found >= 0]] = True
-        apart |= mine[raters] & (codes == at)
+        apart |= mine[rated.rater] & (rated.attributes[attribute][0] == at)
     return apart
 
 

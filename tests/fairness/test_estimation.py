@@ -14,6 +14,7 @@ import statsmodels.formula.api as smf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ml.fairness.coded import Coded
 from ml.fairness.raters import (
     RaterAuditConfig,
     _differential,
@@ -213,9 +214,8 @@ def test_a_rater_flagged_for_two_attributes_keeps_only_the_one_that_holds_the_ot
     frame.loc[frame["employee_id"].isin(old), "age_band"] = "50+"
     frame.loc[frame["employee_id"].isin(set(people["employee_id"]) - old), "age_band"] = "30-39"
     frame.loc[mine & (frame["gender"] == "P"), "residual"] -= 0.6
-    one_at_a_time = _differential(
-        frame, _values(frame), {}, "residual", _components(frame), RaterAuditConfig()
-    )
+    coded = Coded.of(frame, "residual", ("gender", "age_band"))
+    one_at_a_time = _differential(coded, {}, _components(frame), RaterAuditConfig())
     first = one_at_a_time[(one_at_a_time["rater_id"] == chosen) & one_at_a_time["flagged"]]
     # The echo the refit removes: an age band flagged beside gender (50+ low, or 30-39 high).
     assert "gender=P" in set(first["group"])
@@ -224,10 +224,6 @@ def test_a_rater_flagged_for_two_attributes_keeps_only_the_one_that_holds_the_ot
     kept = flags[(flags["rater_id"] == chosen) & flags["flagged"]]
     assert list(kept["group"]) == ["gender=P"]
     assert kept["effect"].iloc[0] == pytest.approx(-0.6, abs=0.2)
-
-
-def _values(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    return {a: frame[a].astype("str").to_numpy() for a in ("gender", "age_band")}
 
 
 def _components(frame: pd.DataFrame) -> VarianceComponents:
@@ -262,13 +258,15 @@ def test_a_low_average_that_one_unjudged_group_may_carry_is_unresolved() -> None
     raters=st.integers(1, 8),
     rows=st.integers(1, 60),
     seed=st.integers(0, 10_000),
+    categorical=st.booleans(),
 )
 def test_ratings_treated_apart_are_those_of_the_flagged_rater_and_group(
-    raters: int, rows: int, seed: int
+    raters: int, rows: int, seed: int, categorical: bool
 ) -> None:
     """The rows left out of a rater's effect: a flagged rater's ratings of the group flagged
     for that rater, and no other (brute force over every row), with missing attribute values,
-    groups absent from the ratings and flagged raters who rated nobody here."""
+    groups absent from the ratings and flagged raters who rated nobody here; ids and levels as
+    text or as categories (with a category no row has)."""
     from ml.fairness.raters import _treated_apart
 
     rng = np.random.default_rng(seed)
@@ -279,8 +277,13 @@ def test_ratings_treated_apart_are_those_of_the_flagged_rater_and_group(
             "rater_id": [f"R{i}" for i in rng.integers(0, raters, rows)],
             "gender": pd.Series(gender, dtype="object"),
             "age_band": band,
+            "employee_id": [f"E{i}" for i in range(rows)],
+            "residual": 0.0,
         }
     )
+    if categorical:
+        rated = rated.astype({"rater_id": "category", "gender": "category"})
+        rated["age_band"] = pd.Categorical(band, categories=["<30", "30-49", "50+", "unused"])
     groups = ["gender=P", "gender=L", "age_band=50+", "age_band=<30", "religion=X"]
     differential = pd.DataFrame(
         {
@@ -298,4 +301,5 @@ def test_ratings_treated_apart_are_those_of_the_flagged_rater_and_group(
         )
         for row in rated.itertuples(index=False)
     ]
-    assert _treated_apart(rated, differential).tolist() == expected
+    coded = Coded.of(rated, "residual", ("gender", "age_band"))
+    assert _treated_apart(coded, differential).tolist() == expected
