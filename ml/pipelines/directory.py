@@ -12,7 +12,6 @@ columns, and makes :class:`Person` objects for the page it returns alone.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -157,6 +156,7 @@ class Directory:
         # every id in one text, so that a partial NIP is found inside ids by one C-level search
         self._id_text = "\n".join(ids)
         self._id_starts = np.cumsum([0] + [len(i) + 1 for i in ids[:-1]], dtype=np.int64)
+        self._id_ends = self._id_starts + np.array([len(i) for i in ids], dtype=np.int64)
         self.units = self._summaries()
         self._unit_index = {u.unit_id: u for u in self.units}
         self._unit_names = {u.unit_id: _fold(u.name or "") for u in self.units}
@@ -235,12 +235,7 @@ class Directory:
             return np.ones(n)
         digits = nip_query(text)
         if digits is not None and len(digits) >= MIN_NIP_DIGITS:
-            score = np.zeros(n)
-            starts = [m.start() for m in re.finditer(f"(?={re.escape(digits)})", self._id_text)]
-            for i in np.unique(np.searchsorted(self._id_starts, starts, side="right") - 1):
-                own = self._ids[i]
-                score[i] = 100.0 if own == digits else 50.0 if own.startswith(digits) else 10.0
-            return score
+            return self._nip_scores(digits)
         words = _fold(text).split()
         total = np.zeros(n)
         for word in words:
@@ -252,6 +247,28 @@ class Directory:
         bonus = [i for i in matched if self._sort[i].startswith(words[0])]
         total[bonus] += 0.5
         return np.maximum(total, 0.0)
+
+    def _nip_scores(self, digits: str) -> np.ndarray:
+        """100 for the id that is ``digits``, 50 for ids starting with them, 10 for ids
+        containing them. Every occurrence in the joined ids is found by ``str.find`` (a C
+        search; a look-ahead regular expression took 1.3 s for "1985" among 4.3 M ids), then
+        placed in its id by bisection."""
+        found = []
+        at = self._id_text.find(digits)
+        while at >= 0:
+            found.append(at)
+            at = self._id_text.find(digits, at + 1)
+        score = np.zeros(len(self._ids))
+        if not found:
+            return score
+        where = np.array(found, dtype=np.int64)
+        owner = np.searchsorted(self._id_starts, where, side="right") - 1
+        score[owner] = 10.0
+        first = where == self._id_starts[owner]  # the id starts with the digits
+        starting = owner[first]
+        whole = self._id_ends[starting] - self._id_starts[starting] == len(digits)
+        score[starting] = np.where(whole, 100.0, 50.0)
+        return score
 
     def unit_list(
         self,
